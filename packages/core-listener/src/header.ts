@@ -1,0 +1,316 @@
+/**
+ * `Header`: the header fields of a request or response, keyed by Go's canonical form.
+ *
+ * Design: one `Map` from canonical key (`content-type` → `Content-Type`) to the array of values in
+ * the order they were added. Map iteration keeps insertion order, so a response is written in the
+ * order the handler built it (Go's map iteration is random, and Go sorts on the wire; insertion
+ * order is what JavaScript's `Headers` and Node do, and it is deterministic too).
+ *
+ * Invariants: every key in the map is a valid field name (a token), or `Trailer:` followed by
+ * one; every value is a valid field value (no CR, LF, NUL or other control but HTAB, no code unit
+ * above 0xFF); no key maps to an empty array. `set`/`add` enforce them by throwing, so a value
+ * from a request can never smuggle a second header line into a response.
+ *
+ * Example: `h.add('x-id', '1'); h.add('X-ID', '2')` stores `X-Id → ['1', '2']`;
+ * `h.get('x-id') === '1'`, `h.values('X-Id')` is `['1', '2']`.
+ */
+import { invalidFieldValueIndex, isTokenByte } from '@servehttp/http-parser';
+
+/**
+ * The prefix Go's server gives a header key to announce a trailer that was not declared in the
+ * `Trailer` header before the body was written (`w.Header().Set("Trailer:X-Sum", v)`).
+ * Go: `http.TrailerPrefix`.
+ */
+export const TrailerPrefix = 'Trailer:';
+
+/** What a {@link Header} can be built from: another Header, a record, or `[name, value]` pairs. */
+export type HeaderInit =
+  | Header
+  | Iterable<readonly [string, string]>
+  | Record<string, string | readonly string[]>;
+
+/**
+ * Thrown by {@link Header.set}, {@link Header.add} and the `Header` constructor for a field name
+ * that is not an RFC 9110 token or a field value with a forbidden character. `index` is the
+ * offending position in the name or value.
+ */
+export class InvalidHeaderError extends TypeError {
+  /** The field name as given. */
+  readonly field: string;
+  /** Position of the first offending code unit in the name or the value. */
+  readonly index: number;
+
+  /** Builds the error; `message` already says which header and why. */
+  constructor(message: string, field: string, index: number) {
+    super(message);
+    this.name = 'InvalidHeaderError';
+    this.field = field;
+    this.index = index;
+  }
+}
+
+const noValues: readonly string[] = Object.freeze([]);
+const toLower = 0x20;
+
+// Header names that arrive or are set on nearly every message; returning the interned constant
+// avoids building a new string for them (Go's textproto `commonHeader` does the same).
+const common = new Map<string, string>();
+for (const k of [
+  'Accept',
+  'Accept-Encoding',
+  'Accept-Language',
+  'Authorization',
+  'Cache-Control',
+  'Connection',
+  'Content-Encoding',
+  'Content-Length',
+  'Content-Type',
+  'Cookie',
+  'Date',
+  'Etag',
+  'Host',
+  'If-Modified-Since',
+  'If-None-Match',
+  'Last-Modified',
+  'Location',
+  'Origin',
+  'Referer',
+  'Set-Cookie',
+  'Trailer',
+  'Transfer-Encoding',
+  'Upgrade',
+  'User-Agent',
+  'Vary',
+  'X-Forwarded-For',
+  'X-Forwarded-Proto',
+  'X-Request-Id',
+]) {
+  common.set(k, k);
+  common.set(k.toLowerCase(), k);
+}
+
+/**
+ * Returns the canonical form of a header field name: the first letter and every letter after a
+ * hyphen upper case, the rest lower case (`accept-encoding` → `Accept-Encoding`). A name that is
+ * not a token (it has a space, a colon, a non-ASCII character…) is returned unchanged, as Go does
+ * so that invalid names are never silently merged with valid ones.
+ * Go: `http.CanonicalHeaderKey` / `textproto.CanonicalMIMEHeaderKey`.
+ */
+export function canonicalHeaderKey(s: string): string {
+  const hit = common.get(s);
+  if (hit !== undefined) return hit;
+  // First pass: is it a token, and is it already canonical? Most names are, and then no string
+  // is built at all.
+  let upper = true;
+  let canonical = true;
+  const n = s.length;
+  if (n === 0) return s;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (!isTokenByte(c)) return s;
+    if (upper ? c >= 0x61 && c <= 0x7a : c >= 0x41 && c <= 0x5a) canonical = false;
+    upper = c === 0x2d;
+  }
+  if (canonical) return s;
+  let out = '';
+  upper = true;
+  for (let i = 0; i < n; i++) {
+    let c = s.charCodeAt(i);
+    if (upper && c >= 0x61 && c <= 0x7a) c -= toLower;
+    else if (!upper && c >= 0x41 && c <= 0x5a) c += toLower;
+    out += String.fromCharCode(c);
+    upper = c === 0x2d;
+  }
+  return common.get(out) ?? out;
+}
+
+function describeCodeUnit(c: number): string {
+  const hex = `0x${c.toString(16).padStart(2, '0').toUpperCase()}`;
+  if (c === 0x0d) return `${hex} (CR)`;
+  if (c === 0x0a) return `${hex} (LF)`;
+  if (c === 0x00) return `${hex} (NUL)`;
+  if (c > 0xff) return `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (c < 0x20 || c === 0x7f) return `${hex} (control character)`;
+  return `${hex} ('${String.fromCharCode(c)}')`;
+}
+
+// Validates and canonicalizes a name given through the API. `Trailer:X-Name` (Go's TrailerPrefix
+// form) is accepted with its suffix canonicalized.
+function checkedKey(op: string, name: unknown): string {
+  if (typeof name !== 'string') {
+    throw new TypeError(`http: Header.${op}: header name must be a string, got ${typeof name}`);
+  }
+  let start = 0;
+  if (name.length > TrailerPrefix.length && name.startsWith(TrailerPrefix)) {
+    start = TrailerPrefix.length;
+  }
+  if (name.length === start) {
+    throw new InvalidHeaderError(
+      `http: Header.${op}: invalid header field name "": a field name must be a non-empty token (RFC 9110 §5.1)`,
+      name,
+      0,
+    );
+  }
+  for (let i = start; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (!isTokenByte(c)) {
+      throw new InvalidHeaderError(
+        `http: Header.${op}: invalid header field name ${JSON.stringify(name)}: ${describeCodeUnit(c)} at index ${i} is not a token character (RFC 9110 §5.1)`,
+        name,
+        i,
+      );
+    }
+  }
+  return start === 0
+    ? canonicalHeaderKey(name)
+    : TrailerPrefix + canonicalHeaderKey(name.slice(start));
+}
+
+function checkedValue(op: string, key: string, value: unknown): string {
+  if (typeof value !== 'string') {
+    throw new TypeError(
+      `http: Header.${op}(${JSON.stringify(key)}): header value must be a string, got ${typeof value} (use String(value) for numbers)`,
+    );
+  }
+  const i = invalidFieldValueIndex(value);
+  if (i !== -1) {
+    const c = value.charCodeAt(i);
+    const why =
+      c > 0xff
+        ? 'values are byte strings (latin1); percent-encode or RFC 8187-encode other text'
+        : 'CR, LF, NUL and other controls would let the value end the header line (header injection)';
+    throw new InvalidHeaderError(
+      `http: Header.${op}(${JSON.stringify(key)}): invalid header field value: ${describeCodeUnit(c)} at index ${i}; ${why}`,
+      key,
+      i,
+    );
+  }
+  return value;
+}
+
+/**
+ * Appends without validation. For the server and the parser, whose input is already checked
+ * against the same grammar; never exported from the package entry.
+ */
+export let appendTrusted: (h: Header, canonicalKey: string, value: string) => void;
+
+/**
+ * A header of an HTTP message: canonical field names mapped to their values, in insertion order.
+ * Go: `http.Header` (`map[string][]string`), with the same method names and results — `get` of a
+ * missing key is `''`, `values` of one is empty — plus validation Go only does on the wire.
+ *
+ * @throws {InvalidHeaderError} from `set`, `add` and the constructor, for a name that is not a
+ * token or a value with CR, LF, NUL, another control but HTAB, or a code unit above 0xFF.
+ */
+export class Header implements Iterable<[string, string[]]> {
+  #map: Map<string, string[]> = new Map();
+
+  static {
+    appendTrusted = (h, key, value) => {
+      const vs = h.#map.get(key);
+      if (vs === undefined) h.#map.set(key, [value]);
+      else vs.push(value);
+    };
+  }
+
+  /** Builds a header, copying `init` through {@link Header.add} so every field is validated. */
+  constructor(init?: HeaderInit) {
+    if (init === undefined) return;
+    if (init instanceof Header) {
+      for (const [k, vs] of init.#map) this.#map.set(k, vs.slice());
+      return;
+    }
+    if (typeof (init as Iterable<unknown>)[Symbol.iterator] === 'function') {
+      for (const pair of init as Iterable<readonly [string, string]>) {
+        if (!Array.isArray(pair) || pair.length !== 2) {
+          throw new TypeError('http: new Header(init): each entry must be a [name, value] pair');
+        }
+        this.add(pair[0], pair[1]);
+      }
+      return;
+    }
+    for (const [k, v] of Object.entries(init as Record<string, string | readonly string[]>)) {
+      if (Array.isArray(v)) for (const one of v as readonly string[]) this.add(k, one);
+      else this.add(k, v as string);
+    }
+  }
+
+  /**
+   * Returns the first value of `key` (any case), or `''` when there is none — never `undefined`,
+   * as in Go (`Header.Get`). Use {@link Header.has} to tell "absent" from "empty".
+   */
+  get(key: string): string {
+    const vs = this.#map.get(canonicalHeaderKey(key));
+    return vs === undefined ? '' : (vs[0] as string);
+  }
+
+  /**
+   * Returns every value of `key` in the order added; an empty array when there is none. The array
+   * is the header's own: read it, don't change it. Go: `Header.Values`.
+   */
+  values(key: string): readonly string[] {
+    return this.#map.get(canonicalHeaderKey(key)) ?? noValues;
+  }
+
+  /** Reports whether `key` has at least one value (Go: `_, ok := h[CanonicalHeaderKey(key)]`). */
+  has(key: string): boolean {
+    return this.#map.has(canonicalHeaderKey(key));
+  }
+
+  /** Replaces every value of `key` with `value`. Go: `Header.Set`. */
+  set(key: string, value: string): void {
+    const k = checkedKey('set', key);
+    this.#map.set(k, [checkedValue('set', k, value)]);
+  }
+
+  /** Appends `value` to the values of `key`. Go: `Header.Add`. */
+  add(key: string, value: string): void {
+    const k = checkedKey('add', key);
+    const v = checkedValue('add', k, value);
+    const vs = this.#map.get(k);
+    if (vs === undefined) this.#map.set(k, [v]);
+    else vs.push(v);
+  }
+
+  /** Removes every value of `key`; a missing key is not an error. Go: `Header.Del`. */
+  delete(key: string): void {
+    this.#map.delete(canonicalHeaderKey(key));
+  }
+
+  /** Alias of {@link Header.delete} under Go's name (`Header.Del`). */
+  del(key: string): void {
+    this.#map.delete(canonicalHeaderKey(key));
+  }
+
+  /** A deep copy: changing one never changes the other. Go: `Header.Clone`. */
+  clone(): Header {
+    return new Header(this);
+  }
+
+  /** How many distinct field names the header has. */
+  get size(): number {
+    return this.#map.size;
+  }
+
+  /** Canonical names in insertion order. */
+  keys(): IterableIterator<string> {
+    return this.#map.keys();
+  }
+
+  /** `[canonicalName, values]` in insertion order; the arrays are the header's own. */
+  entries(): IterableIterator<[string, string[]]> {
+    return this.#map.entries();
+  }
+
+  /** Same as {@link Header.entries}, so `for (const [name, values] of h)` works. */
+  [Symbol.iterator](): IterableIterator<[string, string[]]> {
+    return this.#map.entries();
+  }
+
+  /** A plain object `{ Name: [values] }`, for logging and `JSON.stringify`. */
+  toJSON(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const [k, vs] of this.#map) out[k] = vs.slice();
+    return out;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * `@servehttp/core-listener`: Go's `net/http` server side for TypeScript.
+ *
+ * This entry holds the contract every servehttp package shares — {@link Handler},
+ * {@link Request}, {@link ResponseWriter}, {@link Header}, {@link Context}, status codes and error
+ * values. Test helpers live at `@servehttp/core-listener/httptest`.
+ *
+ * @module
+ */
+export { type CancelFunc, Context, type ContextKey, createKey } from './context.ts';
+export {
+  ErrAbortHandler,
+  ErrBodyNotAllowed,
+  ErrBodyReadAfterClose,
+  ErrCanceled,
+  ErrContentLength,
+  ErrDeadlineExceeded,
+  ErrHandlerTimeout,
+  ErrHijacked,
+  ErrNotSupported,
+  ErrServerClosed,
+  HTTPError,
+} from './errors.ts';
+export {
+  type Handler,
+  type HandlerFunc,
+  type HandlerLike,
+  handlerFunc,
+  isHandler,
+  toHandler,
+} from './handler.ts';
+export {
+  canonicalHeaderKey,
+  Header,
+  type HeaderInit,
+  InvalidHeaderError,
+  TrailerPrefix,
+} from './header.ts';
+export { type BodyInit, Request, type RequestInit, type TLSInfo } from './request.ts';
+export {
+  bodyAllowedForStatus,
+  checkWriteHeaderCode,
+  type DeadlineSetter,
+  type Flusher,
+  type FullDuplexEnabler,
+  type HijackedConn,
+  type Hijacker,
+  ResponseController,
+  type ResponseWriter,
+  type Unwrapper,
+  validTrailerHeader,
+} from './response.ts';
+export { detectContentType, sniffLen } from './sniff.ts';
+export * from './status.ts';
+export { escapePath, parseRequestURI, RequestURL, URLError } from './url.ts';

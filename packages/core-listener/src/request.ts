@@ -1,0 +1,423 @@
+/**
+ * `Request`: an HTTP request as a handler receives it. Go: `*http.Request`.
+ *
+ * Cost model: the server builds one per request on the hot path, so the constructor only stores
+ * what it is given. The parsed URL, the host fallback and the path-value table are built on first
+ * use; a handler that never touches `r.url` never pays for URL parsing.
+ */
+import { isToken } from '@servehttp/http-parser';
+import { Context } from './context.ts';
+import { ErrBodyReadAfterClose } from './errors.ts';
+import { Header, type HeaderInit } from './header.ts';
+import { parseRequestURI, type RequestURL } from './url.ts';
+
+/**
+ * What a request body can be made of: text (sent as UTF-8), bytes, a web stream or any async
+ * iterable of byte chunks (such as a Node stream).
+ */
+export type BodyInit =
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array>;
+
+/** TLS facts about the connection a request came on. Go: `*tls.ConnectionState` (a subset). */
+export interface TLSInfo {
+  /** Negotiated protocol version, such as `TLSv1.3`. */
+  readonly version?: string;
+  /** The SNI server name the client asked for. */
+  readonly serverName?: string;
+  /** The ALPN protocol agreed on, such as `http/1.1` or `h2`. */
+  readonly negotiatedProtocol?: string;
+}
+
+/** The fields a {@link Request} is built from. Only `target` is required. */
+export interface RequestInit {
+  /** Request method; default `GET`. Must be a token (RFC 9110 §9.1). */
+  method?: string;
+  /** The request-target exactly as on the request line: `/path?q`, `*`, `http://h/p`, `h:443`. */
+  target: string;
+  /** An already-parsed target; when absent `target` is parsed on first access of `url`. */
+  url?: RequestURL;
+  /** Protocol version; default `HTTP/1.1`. */
+  proto?: string;
+  /** Request header; a `Header` is used as is, anything else is copied and validated. */
+  header?: Header | HeaderInit;
+  /** Host the request is for; default: the target's host, else the `Host` header. */
+  host?: string;
+  /** Network address of the client, `ip:port`. */
+  remoteAddr?: string;
+  /** The body; `null`/absent for none. */
+  body?: BodyInit | null;
+  /** Declared body length; -1 when unknown. Default: the length of an in-memory body, else -1. */
+  contentLength?: number;
+  /** Trailer fields, filled in once a chunked body has been read. */
+  trailer?: Header;
+  /** Whether the connection closes after this request (`Connection: close`). */
+  close?: boolean;
+  /** TLS facts, when the request came over TLS. */
+  tls?: TLSInfo;
+  /** The request's context; default `Context.background()`. */
+  context?: Context;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const emptyBytes = new Uint8Array(0);
+const noPathValues: readonly string[] = Object.freeze([]);
+
+type BodySource = Uint8Array | AsyncIterable<Uint8Array> | null;
+
+function toSource(body: BodyInit | null | undefined): BodySource {
+  if (body === undefined || body === null) return null;
+  if (typeof body === 'string') return encoder.encode(body);
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') {
+    return body as AsyncIterable<Uint8Array>;
+  }
+  if (typeof (body as ReadableStream<Uint8Array>).getReader === 'function') {
+    return streamChunks(body as ReadableStream<Uint8Array>);
+  }
+  throw new TypeError(
+    `http: request body must be a string, Uint8Array, ArrayBuffer, ReadableStream or AsyncIterable, got ${Object.prototype.toString.call(body)}`,
+  );
+}
+
+async function* streamChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/**
+ * An HTTP request received by a server (or built by `newRequest` in tests). Go: `http.Request`.
+ *
+ * The body can be consumed once, by exactly one of `bytes()`, `text()`, `json()`,
+ * `arrayBuffer()`, `body` or `for await`; a second read throws {@link ErrBodyReadAfterClose}.
+ * A request without a body reads as empty any number of times.
+ */
+export class Request {
+  /** The method, such as `GET`; case-sensitive, as on the wire. */
+  method: string;
+  /** The unmodified request-target of the request line. Go: `Request.RequestURI`. */
+  readonly requestURI: string;
+  /** `HTTP/1.1` or `HTTP/1.0` (or `HTTP/2.0`). */
+  proto: string;
+  /** The request header. */
+  header: Header;
+  /** The client's network address, `ip:port`. */
+  remoteAddr: string;
+  /** Declared body length in bytes; -1 when unknown (chunked or none declared). */
+  contentLength: number;
+  /** Trailer fields, known after a chunked body has been read to the end. */
+  trailer: Header;
+  /** True when the connection will close after this request. Go: `Request.Close`. */
+  close: boolean;
+  /** TLS facts, or `undefined` for plain TCP. Go: `Request.TLS`. */
+  tls: TLSInfo | undefined;
+  /**
+   * The pattern that matched, set by a router (`GET /items/{id}`); `''` before routing.
+   * Go: `Request.Pattern`.
+   */
+  pattern = '';
+
+  #url: RequestURL | undefined;
+  #host: string | undefined;
+  #ctx: Context;
+  #body: BodySource;
+  #bodyUsed = false;
+  #stream: ReadableStream<Uint8Array> | undefined;
+  #pathNames: readonly string[] = noPathValues;
+  #pathValues: readonly string[] = noPathValues;
+
+  /**
+   * Builds a request. Throws `TypeError` for a method that is not a token or an unusable body.
+   */
+  constructor(init: RequestInit) {
+    const method = init.method ?? 'GET';
+    if (!isToken(method)) {
+      throw new TypeError(
+        `http: invalid method ${JSON.stringify(method)}: a method must be a token`,
+      );
+    }
+    this.method = method;
+    this.requestURI = init.target;
+    this.#url = init.url;
+    this.proto = init.proto ?? 'HTTP/1.1';
+    this.header = init.header instanceof Header ? init.header : new Header(init.header);
+    this.#host = init.host;
+    this.remoteAddr = init.remoteAddr ?? '';
+    this.#body = toSource(init.body);
+    this.contentLength =
+      init.contentLength ?? (this.#body instanceof Uint8Array ? this.#body.length : -1);
+    this.trailer = init.trailer ?? new Header();
+    this.close = init.close ?? false;
+    this.tls = init.tls;
+    this.#ctx = init.context ?? Context.background();
+  }
+
+  /**
+   * The parsed request-target, built on first access. Go: `Request.URL`.
+   * @throws {URLError} when the target was never validated and is malformed.
+   */
+  get url(): RequestURL {
+    this.#url ??= parseRequestURI(this.requestURI, this.method === 'CONNECT');
+    return this.#url;
+  }
+
+  set url(u: RequestURL) {
+    this.#url = u;
+  }
+
+  /**
+   * The host the request is for: the host of an absolute-form target, else the `Host` header,
+   * possibly with a port. Go: `Request.Host`.
+   */
+  get host(): string {
+    if (this.#host === undefined) {
+      const fromTarget = this.requestURI.charCodeAt(0) === 0x2f ? '' : this.url.host;
+      this.#host = fromTarget !== '' ? fromTarget : this.header.get('Host');
+    }
+    return this.#host;
+  }
+
+  set host(h: string) {
+    this.#host = h;
+  }
+
+  /** Major protocol version (1 for HTTP/1.1). */
+  get protoMajor(): number {
+    return this.proto.charCodeAt(5) - 0x30;
+  }
+
+  /** Minor protocol version (1 for HTTP/1.1). */
+  get protoMinor(): number {
+    return this.proto.charCodeAt(7) - 0x30;
+  }
+
+  /** Reports whether the protocol is at least `major.minor`. Go: `Request.ProtoAtLeast`. */
+  protoAtLeast(major: number, minor: number): boolean {
+    const m = this.protoMajor;
+    return m > major || (m === major && this.protoMinor >= minor);
+  }
+
+  /** The request's context: values, deadline, and a signal that aborts when the client leaves. */
+  context(): Context {
+    return this.#ctx;
+  }
+
+  /**
+   * A shallow copy whose context is `ctx`; the body, header and URL are shared. Use it to pass
+   * values down a middleware chain. Go: `Request.WithContext`.
+   */
+  withContext(ctx: Context): Request {
+    if (!(ctx instanceof Context)) {
+      throw new TypeError('http: Request.withContext: ctx must be a Context');
+    }
+    const r = this.#copy(this.header, this.trailer, this.#url);
+    r.#ctx = ctx;
+    return r;
+  }
+
+  /**
+   * A deep copy (header, trailer, path values) with context `ctx`; the body stays shared, as in
+   * Go: `Request.Clone`.
+   */
+  clone(ctx: Context = this.#ctx): Request {
+    const r = this.#copy(this.header.clone(), this.trailer.clone(), this.#url);
+    r.#ctx = ctx;
+    return r;
+  }
+
+  #copy(header: Header, trailer: Header, url: RequestURL | undefined): Request {
+    const r = new Request({
+      method: this.method,
+      target: this.requestURI,
+      proto: this.proto,
+      header,
+      remoteAddr: this.remoteAddr,
+      contentLength: this.contentLength,
+      trailer,
+      close: this.close,
+      context: this.#ctx,
+    });
+    if (url !== undefined) r.#url = url;
+    r.#host = this.#host;
+    r.tls = this.tls;
+    r.pattern = this.pattern;
+    r.#body = this.#body;
+    r.#bodyUsed = this.#bodyUsed;
+    r.#stream = this.#stream;
+    r.#pathNames = this.#pathNames.slice();
+    r.#pathValues = this.#pathValues.slice();
+    return r;
+  }
+
+  /**
+   * The value of the wildcard `name` in the pattern that matched (or set by
+   * {@link Request.setPathValue}); `''` when there is none. Go: `Request.PathValue`.
+   */
+  pathValue(name: string): string {
+    const names = this.#pathNames;
+    for (let i = 0; i < names.length; i++) {
+      if (names[i] === name) return this.#pathValues[i] as string;
+    }
+    return '';
+  }
+
+  /** Sets what {@link Request.pathValue} returns for `name`. Go: `Request.SetPathValue`. */
+  setPathValue(name: string, value: string): void {
+    const names = this.#pathNames;
+    for (let i = 0; i < names.length; i++) {
+      if (names[i] === name) {
+        (this.#pathValues as string[])[i] = value;
+        return;
+      }
+    }
+    if (names === noPathValues) {
+      this.#pathNames = [name];
+      this.#pathValues = [value];
+    } else {
+      (names as string[]).push(name);
+      (this.#pathValues as string[]).push(value);
+    }
+  }
+
+  /** The `User-Agent` header, or `''`. Go: `Request.UserAgent`. */
+  userAgent(): string {
+    return this.header.get('User-Agent');
+  }
+
+  /** The `Referer` header, or `''`. Go: `Request.Referer`. */
+  referer(): string {
+    return this.header.get('Referer');
+  }
+
+  /**
+   * The credentials of an `Authorization: Basic …` header, or `undefined` when it is absent or
+   * malformed. The scheme is matched case-insensitively. Go: `Request.BasicAuth`.
+   */
+  basicAuth(): { username: string; password: string } | undefined {
+    const auth = this.header.get('Authorization');
+    if (auth.length < 6 || auth.slice(0, 6).toLowerCase() !== 'basic ') return undefined;
+    let decoded: string;
+    try {
+      const bin = atob(auth.slice(6));
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      decoded = decoder.decode(bytes);
+    } catch {
+      return undefined;
+    }
+    const colon = decoded.indexOf(':');
+    if (colon === -1) return undefined;
+    return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+  }
+
+  /** True once the body has been taken by a reader. */
+  get bodyUsed(): boolean {
+    return this.#bodyUsed;
+  }
+
+  #take(): BodySource {
+    if (this.#bodyUsed) throw ErrBodyReadAfterClose;
+    const src = this.#body;
+    if (src !== null) this.#bodyUsed = true;
+    return src;
+  }
+
+  /** The whole body as bytes. */
+  async bytes(): Promise<Uint8Array> {
+    const src = this.#take();
+    if (src === null) return emptyBytes;
+    if (src instanceof Uint8Array) return src;
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for await (const chunk of src) {
+      chunks.push(chunk);
+      total += chunk.length;
+    }
+    if (chunks.length === 1) return chunks[0] as Uint8Array;
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
+
+  /** The whole body as an `ArrayBuffer`. */
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const b = await this.bytes();
+    return b.buffer.byteLength === b.length && b.byteOffset === 0
+      ? (b.buffer as ArrayBuffer)
+      : (b.slice().buffer as ArrayBuffer);
+  }
+
+  /** The whole body decoded as UTF-8 (invalid sequences become U+FFFD). */
+  async text(): Promise<string> {
+    return decoder.decode(await this.bytes());
+  }
+
+  /**
+   * The body parsed as JSON.
+   * @throws {SyntaxError} naming the problem when the body is not JSON (an empty body is not).
+   */
+  async json<T = unknown>(): Promise<T> {
+    const text = await this.text();
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      throw new SyntaxError(
+        `http: request body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err },
+      );
+    }
+  }
+
+  /** The body as a web `ReadableStream` (created once), or `null` when there is none. */
+  get body(): ReadableStream<Uint8Array> | null {
+    if (this.#stream !== undefined) return this.#stream;
+    if (this.#body === null) return null;
+    const src = this.#take() as Uint8Array | AsyncIterable<Uint8Array>;
+    let iter: AsyncIterator<Uint8Array> | undefined;
+    this.#stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (src instanceof Uint8Array) {
+          if (src.length > 0) controller.enqueue(src);
+          controller.close();
+          return;
+        }
+        iter ??= src[Symbol.asyncIterator]();
+        const { done, value } = await iter.next();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      async cancel(reason) {
+        await iter?.return?.(reason);
+      },
+    });
+    return this.#stream;
+  }
+
+  /** Iterates over the body's chunks as they arrive: `for await (const chunk of r)`. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    const src = this.#take();
+    if (src === null) return;
+    if (src instanceof Uint8Array) {
+      if (src.length > 0) yield src;
+      return;
+    }
+    yield* src;
+  }
+}
