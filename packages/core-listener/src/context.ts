@@ -44,6 +44,7 @@ export type CancelFunc = (reason?: unknown) => void;
 // The background context never aborts, so it shares one signal nobody can abort and children do
 // not subscribe to it at all.
 const neverAborts: AbortSignal = new AbortController().signal;
+let background: Context | undefined;
 
 /**
  * Carries a deadline, a cancellation signal and request-scoped values across API boundaries.
@@ -75,19 +76,14 @@ export class Context {
     this.#deadline = deadline;
   }
 
-  static #background: Context = new Context(
-    undefined,
-    undefined,
-    undefined,
-    neverAborts,
-    undefined,
-  );
-
   /**
    * The root context: no values, no deadline, never cancelled. Go: `context.Background()`.
    */
   static background(): Context {
-    return Context.#background;
+    // Built on first use rather than in a static initializer: the compiled form of a class that
+    // constructs itself while being defined breaks on Node.js 20.
+    background ??= new Context(undefined, undefined, undefined, neverAborts, undefined);
+    return background;
   }
 
   /** Aborts when the context is done; `signal.reason` equals `err()`. Go: `ctx.Done()`. */

@@ -188,7 +188,9 @@ describe('Header rejects what would break the wire (header injection)', () => {
     for (const op of ['set', 'add'] as const) {
       const h = new Header();
       expect(() => h[op]('X-Test', value)).toThrow(why);
-      expect(() => h[op]('X-Test', value)).toThrow(`Header.${op}("X-Test"): invalid header field value`);
+      expect(() => h[op]('X-Test', value)).toThrow(
+        `Header.${op}("X-Test"): invalid header field value`,
+      );
       // Nothing half-written: the failed call left no trace.
       expect(h.has('X-Test')).toBe(false);
     }
@@ -196,7 +198,9 @@ describe('Header rejects what would break the wire (header injection)', () => {
 
   test('non-string names and values are TypeErrors that say what was passed', () => {
     const h = new Header();
-    expect(() => h.set(42 as unknown as string, 'v')).toThrow('header name must be a string, got number');
+    expect(() => h.set(42 as unknown as string, 'v')).toThrow(
+      'header name must be a string, got number',
+    );
     expect(() => h.set('X-N', 7 as unknown as string)).toThrow(
       'header value must be a string, got number (use String(value) for numbers)',
     );

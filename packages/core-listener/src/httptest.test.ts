@@ -188,7 +188,12 @@ const rows: [name: string, h: HandlerFunc, checks: Check[]][] = [
       h.set('X-Foo', '2');
       h.set('X-Bar', '2');
     },
-    [hasOldHeader('X-Foo', '2'), hasOldHeader('X-Bar', '2'), hasHeader('X-Foo', '1'), hasNotHeaders('X-Bar')],
+    [
+      hasOldHeader('X-Foo', '2'),
+      hasOldHeader('X-Bar', '2'),
+      hasHeader('X-Foo', '1'),
+      hasNotHeaders('X-Bar'),
+    ],
   ],
   [
     'setting Content-Length header',
@@ -268,7 +273,9 @@ describe('ResponseRecorder details', () => {
     rec.header().set('Link', '<b>');
     rec.writeHeader(100);
     rec.writeHeader(204);
-    expect(rec.informational.map((i) => [i.code, i.header.get('Link'), i.header.has('Content-Length')])).toEqual([
+    expect(
+      rec.informational.map((i) => [i.code, i.header.get('Link'), i.header.has('Content-Length')]),
+    ).toEqual([
       [103, '<a>', false],
       [100, '<b>', false],
     ]);

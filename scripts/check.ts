@@ -1,0 +1,77 @@
+/**
+ * Everything CI checks, in order, stopping at the first red step: format and lint (Biome), the
+ * import table, `tsc -b` (type-checks every project and builds every package's dist), then every
+ * test with `bun test`. It ends with one line `N passed, N failed` counted from bun's JUnit report,
+ * and exits non-zero when a step fails, a test fails, or no test ran at all.
+ */
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dir, '..');
+const bin = (name: string) => join(root, 'node_modules/.bin', name);
+
+function step(title: string, cmd: string[]): void {
+  const started = performance.now();
+  console.log(`\n── ${title}: ${cmd.map((c) => c.replace(root, '.')).join(' ')}`);
+  const p = Bun.spawnSync(cmd, { cwd: root, stdout: 'inherit', stderr: 'inherit' });
+  const took = ((performance.now() - started) / 1000).toFixed(1);
+  if (p.exitCode !== 0) {
+    console.log(`── ${title} failed (exit ${p.exitCode}, ${took}s)`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  console.log(`── ${title} ok (${took}s)`);
+}
+
+/** Sums the counts of a JUnit report's top-level `<testsuites>` (bun writes one). */
+export function countJUnit(xml: string): { passed: number; failed: number; skipped: number } {
+  const head = /<testsuites\b([^>]*)>/.exec(xml)?.[1];
+  if (head === undefined) throw new Error('check: the JUnit report has no <testsuites> element');
+  const attr = (name: string): number =>
+    Number(new RegExp(`\\b${name}="(\\d+)"`).exec(head)?.[1] ?? 0);
+  const tests = attr('tests');
+  const failed = attr('failures') + attr('errors');
+  const skipped = attr('skipped');
+  return { passed: tests - failed - skipped, failed, skipped };
+}
+
+if (import.meta.main) {
+  step('format + lint', [bin('biome'), 'check', '.']);
+  step('import table', [process.execPath, 'scripts/boundaries.ts']);
+  step('typecheck + build', [bin('tsc'), '-b']);
+
+  const reports = join(root, 'reports');
+  rmSync(reports, { recursive: true, force: true });
+  mkdirSync(reports, { recursive: true });
+  const junit = join(reports, 'junit.xml');
+  console.log('\n── tests: bun test');
+  const t = Bun.spawnSync(
+    [
+      process.execPath,
+      '--conditions=@servehttp/source',
+      'test',
+      '--timeout=30000',
+      '--reporter=junit',
+      `--reporter-outfile=${junit}`,
+    ],
+    { cwd: root, stdout: 'inherit', stderr: 'inherit' },
+  );
+  let counts: { passed: number; failed: number; skipped: number };
+  try {
+    counts = countJUnit(readFileSync(junit, 'utf8'));
+  } catch (err) {
+    console.log(`── tests: no report (${err instanceof Error ? err.message : String(err)})`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  const skipped = counts.skipped > 0 ? `, ${counts.skipped} skipped` : '';
+  const ok = t.exitCode === 0 && counts.failed === 0 && counts.passed > 0;
+  if (counts.passed === 0) console.log('── tests: no test ran');
+  if (t.exitCode !== 0 && counts.failed === 0) {
+    // bun exits non-zero on an error outside any test (a file that fails to load).
+    counts.failed = 1;
+    console.log(`── tests: bun test exited ${t.exitCode} outside any test`);
+  }
+  console.log(`${counts.passed} passed, ${counts.failed} failed${skipped}`);
+  process.exit(ok ? 0 : 1);
+}

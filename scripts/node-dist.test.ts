@@ -1,0 +1,58 @@
+import { expect, test } from 'bun:test';
+import { join, resolve } from 'node:path';
+
+// The packages ship `dist/` built by `tsc -b`, and must run on Node.js 20 as well as Bun. This
+// builds them, then runs a handler through the published entry points on the machine's `node`,
+// resolving `@servehttp/*` the way an npm user's project does (default conditions → dist).
+const root = resolve(import.meta.dir, '..');
+
+const script = `
+import { Header, Request, StatusCreated, canonicalHeaderKey, toHandler } from '@servehttp/core-listener';
+import { newRequest, ResponseRecorder } from '@servehttp/core-listener/httptest';
+import { isToken } from '@servehttp/http-parser';
+const h = toHandler(async (w, r) => {
+  const body = await r.json();
+  w.header().set('X-Echo', String(body.n));
+  w.writeHeader(StatusCreated);
+  w.write('<html>' + r.url.path);
+});
+const rec = new ResponseRecorder();
+await h.serveHTTP(rec, newRequest('POST', '/items/%41?x=1', JSON.stringify({ n: 7 })));
+const res = rec.result();
+let injection = 'accepted';
+try { new Header().set('X', 'a\\r\\nb'); } catch (e) { injection = e.name; }
+console.log(JSON.stringify({
+  node: process.versions.node,
+  status: res.status,
+  type: res.header.get('Content-Type'),
+  echo: res.header.get('X-Echo'),
+  body: rec.text(),
+  key: canonicalHeaderKey('x-forwarded-for'),
+  token: isToken('GET') && !isToken('G T'),
+  injection,
+  request: new Request({ target: '/' }).method,
+}));
+`;
+
+test('dist runs on Node.js 20+ through the package exports', () => {
+  const build = Bun.spawnSync([join(root, 'node_modules/.bin/tsc'), '-b'], { cwd: root });
+  expect(build.stdout.toString() + build.stderr.toString()).toBe('');
+  const p = Bun.spawnSync(['node', '--input-type=module', '-e', script], {
+    cwd: join(root, 'apps/demo'),
+    stdout: 'pipe',
+    stderr: 'pipe',
+  });
+  expect(p.stderr.toString()).toBe('');
+  const out = JSON.parse(p.stdout.toString());
+  expect(Number(out.node.split('.')[0])).toBeGreaterThanOrEqual(20);
+  expect(out).toMatchObject({
+    status: '201 Created',
+    type: 'text/html; charset=utf-8',
+    echo: '7',
+    body: '<html>/items/A',
+    key: 'X-Forwarded-For',
+    token: true,
+    injection: 'InvalidHeaderError',
+    request: 'GET',
+  });
+}, 60_000);
