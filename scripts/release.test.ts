@@ -20,7 +20,9 @@ test('changeset version bumps all five packages together', () => {
     cpSync(join(root, dir, 'package.json'), join(tmp, dir, 'package.json'));
   }
   symlinkSync(join(root, 'node_modules'), join(tmp, 'node_modules'));
-  const before = JSON.parse(readFileSync(join(root, 'packages/core-listener/package.json'), 'utf8'));
+  const before = JSON.parse(
+    readFileSync(join(root, 'packages/core-listener/package.json'), 'utf8'),
+  );
 
   const p = Bun.spawnSync([process.execPath, 'x', '--bun', 'changeset', 'version'], {
     cwd: tmp,
