@@ -165,7 +165,7 @@ export class Context {
     const cancel: CancelFunc = (reason?: unknown) => {
       if (timer !== undefined) clearTimeout(timer);
       if (parentSignal !== neverAborts) parentSignal.removeEventListener('abort', onParentAbort);
-      if (!controller.signal.aborted) controller.abort(reason === undefined ? ErrCanceled : reason);
+      if (!controller.signal.aborted) controller.abort(reason ?? ErrCanceled);
     };
     if (parentSignal.aborted) {
       controller.abort(parentSignal.reason);

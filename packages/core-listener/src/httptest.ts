@@ -51,9 +51,9 @@ const decoder = new TextDecoder();
 export function newRequest(method: string, target: string, body?: BodyInit | null): Request {
   const m = method === '' ? 'GET' : method;
   const url = parseRequestURI(target, m === 'CONNECT');
+  // Like Go, the Host goes in `host`, not in the header map.
   const header = new Header();
   const host = url.host !== '' ? url.host : 'example.com';
-  appendTrusted(header, 'Host', host);
   const init = {
     method: m,
     target,

@@ -9,7 +9,7 @@ import { isToken } from '@servehttp/http-parser';
 import { Context } from './context.ts';
 import { ErrBodyReadAfterClose } from './errors.ts';
 import { Header, type HeaderInit } from './header.ts';
-import { parseRequestURI, type RequestURL } from './url.ts';
+import { parseRequestURI, RequestURL } from './url.ts';
 
 /**
  * What a request body can be made of: text (sent as UTF-8), bytes, a web stream or any async
@@ -68,6 +68,14 @@ const emptyBytes = new Uint8Array(0);
 const noPathValues: readonly string[] = Object.freeze([]);
 
 type BodySource = Uint8Array | AsyncIterable<Uint8Array> | null;
+
+// One per body, shared by a request and its `withContext`/`clone` copies: they read the same
+// bytes, so reading through one uses it up for all (Go's copies share one `Body` reader).
+interface BodyState {
+  src: BodySource;
+  used: boolean;
+  stream: ReadableStream<Uint8Array> | undefined;
+}
 
 function toSource(body: BodyInit | null | undefined): BodySource {
   if (body === undefined || body === null) return null;
@@ -133,9 +141,7 @@ export class Request {
   #url: RequestURL | undefined;
   #host: string | undefined;
   #ctx: Context;
-  #body: BodySource;
-  #bodyUsed = false;
-  #stream: ReadableStream<Uint8Array> | undefined;
+  #body: BodyState;
   #pathNames: readonly string[] = noPathValues;
   #pathValues: readonly string[] = noPathValues;
 
@@ -156,9 +162,11 @@ export class Request {
     this.header = init.header instanceof Header ? init.header : new Header(init.header);
     this.#host = init.host;
     this.remoteAddr = init.remoteAddr ?? '';
-    this.#body = toSource(init.body);
+    const src = toSource(init.body);
+    this.#body = { src, used: false, stream: undefined };
+    // Go: 0 for no body, the length of an in-memory one, -1 (unknown) for a stream.
     this.contentLength =
-      init.contentLength ?? (this.#body instanceof Uint8Array ? this.#body.length : -1);
+      init.contentLength ?? (src === null ? 0 : src instanceof Uint8Array ? src.length : -1);
     this.trailer = init.trailer ?? new Header();
     this.close = init.close ?? false;
     this.tls = init.tls;
@@ -233,7 +241,10 @@ export class Request {
    * Go: `Request.Clone`.
    */
   clone(ctx: Context = this.#ctx): Request {
-    const r = this.#copy(this.header.clone(), this.trailer.clone(), this.#url);
+    const u = this.#url;
+    // A fresh URL object, so the copy's cached query() is its own (Go deep-copies URL).
+    const url = u === undefined ? undefined : new RequestURL(u);
+    const r = this.#copy(this.header.clone(), this.trailer.clone(), url);
     r.#ctx = ctx;
     return r;
   }
@@ -255,8 +266,6 @@ export class Request {
     r.tls = this.tls;
     r.pattern = this.pattern;
     r.#body = this.#body;
-    r.#bodyUsed = this.#bodyUsed;
-    r.#stream = this.#stream;
     r.#pathNames = this.#pathNames.slice();
     r.#pathValues = this.#pathValues.slice();
     return r;
@@ -309,9 +318,12 @@ export class Request {
   basicAuth(): { username: string; password: string } | undefined {
     const auth = this.header.get('Authorization');
     if (auth.length < 6 || auth.slice(0, 6).toLowerCase() !== 'basic ') return undefined;
+    const b64 = auth.slice(6);
+    // Go decodes with base64.StdEncoding: padded, no whitespace. atob alone would accept both.
+    if (b64.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) return undefined;
     let decoded: string;
     try {
-      const bin = atob(auth.slice(6));
+      const bin = atob(b64);
       const bytes = new Uint8Array(bin.length);
       for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
       decoded = decoder.decode(bytes);
@@ -325,14 +337,14 @@ export class Request {
 
   /** True once the body has been taken by a reader. */
   get bodyUsed(): boolean {
-    return this.#bodyUsed;
+    return this.#body.used;
   }
 
   #take(): BodySource {
-    if (this.#bodyUsed) throw ErrBodyReadAfterClose;
-    const src = this.#body;
-    if (src !== null) this.#bodyUsed = true;
-    return src;
+    const b = this.#body;
+    if (b.used) throw ErrBodyReadAfterClose;
+    if (b.src !== null) b.used = true;
+    return b.src;
   }
 
   /** The whole body as bytes. */
@@ -387,11 +399,12 @@ export class Request {
 
   /** The body as a web `ReadableStream` (created once), or `null` when there is none. */
   get body(): ReadableStream<Uint8Array> | null {
-    if (this.#stream !== undefined) return this.#stream;
-    if (this.#body === null) return null;
+    const b = this.#body;
+    if (b.stream !== undefined) return b.stream;
+    if (b.src === null) return null;
     const src = this.#take() as Uint8Array | AsyncIterable<Uint8Array>;
     let iter: AsyncIterator<Uint8Array> | undefined;
-    this.#stream = new ReadableStream<Uint8Array>({
+    b.stream = new ReadableStream<Uint8Array>({
       async pull(controller) {
         if (src instanceof Uint8Array) {
           if (src.length > 0) controller.enqueue(src);
@@ -407,7 +420,7 @@ export class Request {
         await iter?.return?.(reason);
       },
     });
-    return this.#stream;
+    return b.stream;
   }
 
   /** Iterates over the body's chunks as they arrive: `for await (const chunk of r)`. */

@@ -30,10 +30,10 @@ for (let i = 0; i < 6; i++) {
   hexVal[0x61 + i] = 10 + i;
 }
 
-// Path characters Go's `shouldEscape(c, encodePath)` leaves alone: unreserved plus the sub-delims
-// and `:`/`@`/`/` that are legal in a path. Everything else is written as %XX.
+// Path characters Go's `shouldEscape(c, encodePath)` leaves alone: the unreserved ones plus
+// `$&+,/:;=@`. Everything else, `!'()*` included, is written as %XX.
 const pathSafe = new Uint8Array(256);
-for (const ch of "-_.~$&+,/:;=@!'()*") pathSafe[ch.charCodeAt(0)] = 1;
+for (const ch of '-_.~$&+,/:;=@') pathSafe[ch.charCodeAt(0)] = 1;
 for (let c = 0x30; c <= 0x39; c++) pathSafe[c] = 1;
 for (let c = 0x41; c <= 0x5a; c++) pathSafe[c] = 1;
 for (let c = 0x61; c <= 0x7a; c++) pathSafe[c] = 1;
@@ -78,6 +78,19 @@ function unescapePath(raw: string): string | undefined {
   return utf8.decode(bytes.subarray(0, n));
 }
 
+// What may appear in an encoded path as sent (Go's `validEncoded(s, encodePath)`): the characters
+// escaping leaves alone, the sub-delims and brackets that some clients send unescaped, and `%`.
+const encodedPathChars = new Uint8Array(256);
+for (let c = 0; c < 256; c++) encodedPathChars[c] = pathSafe[c] as number;
+for (const ch of "!$&'()*+,;=:@[]%") encodedPathChars[ch.charCodeAt(0)] = 1;
+
+function validEncoded(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    if (encodedPathChars[s.charCodeAt(i)] !== 1) return false;
+  }
+  return true;
+}
+
 /** Go's `url.PathEscape`-style encoding of a decoded path, keeping `/`. */
 export function escapePath(path: string): string {
   let safe = true;
@@ -92,6 +105,22 @@ export function escapePath(path: string): string {
   for (const b of utf8Encoder.encode(path)) {
     if (pathSafe[b] === 1) out += String.fromCharCode(b);
     else out += `%${hexDigits[b >> 4]}${hexDigits[b & 15]}`;
+  }
+  return out;
+}
+
+// The inverse of checkHost's decoding, for String(): `%` and non-ASCII go back to %XX.
+function escapeHost(host: string): string {
+  let plain = true;
+  for (let i = 0; i < host.length; i++) {
+    const c = host.charCodeAt(i);
+    if (c === 0x25 || c > 0x7f) plain = false;
+  }
+  if (plain) return host;
+  let out = '';
+  for (const b of utf8Encoder.encode(host)) {
+    out +=
+      b === 0x25 || b > 0x7f ? `%${hexDigits[b >> 4]}${hexDigits[b & 15]}` : String.fromCharCode(b);
   }
   return out;
 }
@@ -133,9 +162,15 @@ export class RequestURL {
     this.forceQuery = parts.forceQuery ?? false;
   }
 
-  /** The path in escaped form: `rawPath` when set, else the default encoding of `path`. */
+  /**
+   * The path in escaped form: `rawPath` when it is a valid encoding of `path`, else the default
+   * encoding of `path`; `*` stays `*` (Go issue 11202). Go: `URL.EscapedPath`.
+   */
   escapedPath(): string {
-    return this.rawPath !== '' ? this.rawPath : escapePath(this.path);
+    const raw = this.rawPath;
+    if (raw !== '' && validEncoded(raw) && unescapePath(raw) === this.path) return raw;
+    if (this.path === '*') return '*';
+    return escapePath(this.path);
   }
 
   /**
@@ -153,10 +188,17 @@ export class RequestURL {
     return this.rawQuery !== '' || this.forceQuery ? `${p}?${this.rawQuery}` : p;
   }
 
-  /** The whole URL as text (`http://host/path?q` or `/path?q`). Go: `URL.String`. */
+  /**
+   * The whole URL as text: `http://host/path?q`, `/path?q`, `//host:443` for an authority-form
+   * target. Go: `URL.String`.
+   */
   toString(): string {
-    const prefix = this.scheme !== '' ? `${this.scheme}://${this.host}` : '';
-    return prefix + this.requestURI();
+    let out = this.scheme !== '' ? `${this.scheme}:` : '';
+    if (this.scheme !== '' || this.host !== '') out += `//${escapeHost(this.host)}`;
+    const p = this.path === '*' ? '*' : this.escapedPath();
+    if (p !== '' && p.charCodeAt(0) !== 0x2f && p !== '*' && this.host !== '') out += '/';
+    out += p;
+    return this.rawQuery !== '' || this.forceQuery ? `${out}?${this.rawQuery}` : out;
   }
 }
 
@@ -192,7 +234,9 @@ function splitPath(target: string, raw: string, scheme: string, host: string): R
   if (path === undefined) {
     throw new URLError(target, `invalid URL escape ${JSON.stringify(badEscape(rest))}`);
   }
-  const rawPath = path === rest || escapePath(path) === rest ? '' : rest;
+  // Go's `URL.setPath`: keep the sent form only when it is not what escaping the decoded path
+  // gives back (`/oid/[id]`, `/a%2Fb`), so that it can be sent on unchanged.
+  const rawPath = escapePath(path) === rest ? '' : rest;
   return new RequestURL({ scheme, host, path, rawPath, rawQuery, forceQuery });
 }
 
@@ -210,10 +254,7 @@ export function parseRequestURI(target: string, authorityForm = false): RequestU
   if (ctl !== -1) throw new URLError(target, 'net/url: invalid control character in URL');
   if (target === '*') return new RequestURL({ path: '*' });
   if (target.charCodeAt(0) === 0x2f) return splitPath(target, target, '', '');
-  if (authorityForm) {
-    checkHost(target, target);
-    return new RequestURL({ host: target, path: '' });
-  }
+  if (authorityForm) return new RequestURL({ host: checkHost(target, target), path: '' });
   const colon = target.indexOf(':');
   const scheme = colon > 0 ? target.slice(0, colon) : '';
   if (scheme === '' || !/^[A-Za-z][A-Za-z0-9+.-]*$/.test(scheme)) {
@@ -235,15 +276,27 @@ export function parseRequestURI(target: string, authorityForm = false): RequestU
   if (authority.includes('@')) {
     throw new URLError(target, 'user information is not allowed in a request-target');
   }
-  checkHost(target, authority);
   // `http://h` and `http://h?q` have an empty path, as in Go; routers clean it to `/`.
-  return splitPath(target, rest.slice(end), scheme.toLowerCase(), authority);
+  return splitPath(target, rest.slice(end), scheme.toLowerCase(), checkHost(target, authority));
 }
 
-// RFC 3986 reg-name / IP-literal characters and an optional numeric port, which is what Go's
-// `parseHost` accepts in practice; anything else (spaces, `/`, `\`, quotes…) is refused.
-function checkHost(target: string, host: string): void {
-  if (!/^(\[[0-9A-Fa-f:.]+(%25[\w.~-]+)?\]|[\w.~!$&'()*+,;=%-]*)(:\d*)?$/.test(host)) {
+// RFC 3986 reg-name / IP-literal characters and an optional numeric port, as Go's `parseHost`
+// takes them: escapes are allowed in an IPv6 zone (`[fe80::1%25en0]`) and, for non-ASCII bytes
+// only, in a name (`hello.%E4%B8%96.com`); an escaped ASCII byte in a name is refused, as are
+// spaces, `/`, `\` and quotes. Returns the host decoded (`[fe80::1%en0]`, `hello.世.com`).
+const hostPattern =
+  /^(\[[0-9A-Fa-f:.]+(%25([\w.~-]|%[0-9A-Fa-f]{2})+)?\]|([\w.~!$&'()*+,;=-]|%[0-9A-Fa-f]{2})*)(:\d*)?$/;
+function checkHost(target: string, host: string): string {
+  if (!hostPattern.test(host)) {
     throw new URLError(target, `invalid host ${JSON.stringify(host)}`);
   }
+  if (!host.includes('%')) return host;
+  if (host.charCodeAt(0) !== 0x5b) {
+    for (let i = host.indexOf('%'); i !== -1; i = host.indexOf('%', i + 1)) {
+      if (hex(host.charCodeAt(i + 1)) < 8) {
+        throw new URLError(target, `invalid URL escape ${JSON.stringify(host.slice(i, i + 3))}`);
+      }
+    }
+  }
+  return unescapePath(host) ?? host;
 }
