@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test';
+import { caught } from './caught.test-util.ts';
 import { type CancelFunc, Context, type ContextKey, createKey } from './context.ts';
 import { ErrCanceled, ErrDeadlineExceeded } from './errors.ts';
 
@@ -23,15 +24,6 @@ function aborted(signal: AbortSignal): Promise<unknown> {
     }
     signal.addEventListener('abort', () => resolve(signal.reason), { once: true });
   });
-}
-
-function caught(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (err) {
-    return err;
-  }
-  return undefined;
 }
 
 interface ListenerSpy {

@@ -1,19 +1,11 @@
 import { describe, expect, test } from 'bun:test';
+import { caught } from './caught.test-util.ts';
 import { ErrNotSupported, HTTPError } from './errors.ts';
 import { type Handler, type HandlerFunc, handlerFunc, isHandler, toHandler } from './handler.ts';
 import { Header } from './header.ts';
 import { newRequest, ResponseRecorder } from './httptest.ts';
 import type { Request } from './request.ts';
 import { type HijackedConn, ResponseController, type ResponseWriter } from './response.ts';
-
-function caught(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (err) {
-    return err;
-  }
-  return undefined;
-}
 
 class ObjectHandler implements Handler {
   calls = 0;

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test';
+import { caught } from './caught.test-util.ts';
 import { Context, createKey } from './context.ts';
 import { ErrBodyReadAfterClose } from './errors.ts';
 import { Header, InvalidHeaderError } from './header.ts';
@@ -12,15 +13,6 @@ const decoder = new TextDecoder();
 function nonNull<T>(v: T | null | undefined): T {
   if (v === null || v === undefined) throw new Error('unexpected null or undefined');
   return v;
-}
-
-function caught(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (err) {
-    return err;
-  }
-  return undefined;
 }
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {

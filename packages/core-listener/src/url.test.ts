@@ -39,6 +39,12 @@ function parseError(target: string, authorityForm = false): unknown {
   return undefined;
 }
 
+function expectURLError(target: string, message: string): void {
+  const err = parseError(target);
+  expect(err).toBeInstanceOf(URLError);
+  expect(err instanceof URLError && err.message).toContain(message);
+}
+
 describe('parseRequestURI', () => {
   describe('accepts what Go accepts', () => {
     // Go: parseRequestURLTests (expectedValid: true) and TestParseErrors (wantErr: false).
@@ -141,9 +147,7 @@ describe('parseRequestURI', () => {
       ['http://h/a%2', 'invalid URL escape "%2"'],
     ];
     test.each(invalid)('%p', (target, message) => {
-      const err = parseError(target);
-      expect(err).toBeInstanceOf(URLError);
-      expect(err instanceof URLError && err.message).toContain(message);
+      expectURLError(target, message);
     });
 
     // Go's parseHost allows %-escapes in a name only for non-ASCII bytes.
@@ -153,9 +157,7 @@ describe('parseRequestURI', () => {
       ['http://%41:8080/', 'invalid URL escape "%41"'],
     ];
     test.each(asciiEscapedHosts)('%p (ASCII byte escaped in host)', (target, message) => {
-      const err = parseError(target);
-      expect(err).toBeInstanceOf(URLError);
-      expect(err instanceof URLError && err.message).toContain(message);
+      expectURLError(target, message);
     });
   });
 
@@ -186,9 +188,7 @@ describe('parseRequestURI', () => {
       ['http://2b01:e34:ef40:7730:8e70:5aff:fefe:edac:/foo', 'invalid host'],
     ];
     test.each(refused)('%p', (target, message) => {
-      const err = parseError(target);
-      expect(err).toBeInstanceOf(URLError);
-      expect(err instanceof URLError && err.message).toContain(message);
+      expectURLError(target, message);
     });
   });
 
