@@ -7,6 +7,7 @@
  *
  * @module
  */
+export { AddrError, joinHostPort, parsePort, splitHostPort } from './addr.ts';
 export { type CancelFunc, Context, type ContextKey, createKey } from './context.ts';
 export {
   ErrAbortHandler,
