@@ -2,14 +2,17 @@ import { expect, test } from 'bun:test';
 import { join, resolve } from 'node:path';
 
 // The packages ship `dist/` built by `tsc -b`, and must run on Node.js 20 as well as Bun. This
-// builds them, then runs a handler through the published entry points on the machine's `node`,
+// builds them, then runs a handler and a listener (node:net backend) through the published entry
+// points on the machine's `node`,
 // resolving `@servehttp/*` the way an npm user's project does (default conditions → dist).
 const root = resolve(import.meta.dir, '..');
 
 const script = `
 import { Header, Request, StatusCreated, canonicalHeaderKey, toHandler } from '@servehttp/core-listener';
 import { newRequest, ResponseRecorder } from '@servehttp/core-listener/httptest';
+import { listen } from '@servehttp/core-listener';
 import { isToken } from '@servehttp/http-parser';
+import { connect } from 'node:net';
 const h = toHandler(async (w, r) => {
   const body = await r.json();
   w.header().set('X-Echo', String(body.n));
@@ -21,7 +24,16 @@ await h.serveHTTP(rec, newRequest('POST', '/items/%41?x=1', JSON.stringify({ n: 
 const res = rec.result();
 let injection = 'accepted';
 try { new Header().set('X', 'a\\r\\nb'); } catch (e) { injection = e.name; }
+const l = await listen('tcp', '127.0.0.1:0');
+const client = connect(l.addr().port, '127.0.0.1');
+client.end('over the wire');
+const conn = await l.accept();
+let wire = '';
+for await (const chunk of conn) wire += new TextDecoder().decode(chunk);
+conn.close();
+await l.close();
 console.log(JSON.stringify({
+  wire,
   node: process.versions.node,
   status: res.status,
   type: res.header.get('Content-Type'),
@@ -54,5 +66,6 @@ test('dist runs on Node.js 20+ through the package exports', () => {
     token: true,
     injection: 'InvalidHeaderError',
     request: 'GET',
+    wire: 'over the wire',
   });
 }, 60_000);

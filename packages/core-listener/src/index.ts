@@ -37,6 +37,16 @@ export {
   InvalidHeaderError,
   TrailerPrefix,
 } from './header.ts';
+export {
+  type Addr,
+  type Conn,
+  ErrNetClosed,
+  type Listener,
+  type ListenOptions,
+  listen,
+  NetError,
+  type Network,
+} from './net.ts';
 export { type BodyInit, Request, type RequestInit, type TLSInfo } from './request.ts';
 export {
   bodyAllowedForStatus,

@@ -1,0 +1,519 @@
+/**
+ * `listen()`, `Listener` and `Conn`: Go's `net.Listen` / `net.Listener` / `net.Conn` over the
+ * runtime's own sockets — `Bun.listen` on Bun, `node:net` elsewhere (or on Bun when asked).
+ *
+ * Design: both runtimes push data to callbacks; Go's API pulls (`Accept`, `Read`). Each Listener
+ * keeps a queue of accepted connections and a queue of waiting `accept()` calls; each Conn keeps
+ * a queue of received chunks and at most one waiting `read()`. Invariants: a queue and its
+ * waiters are never both non-empty; a Conn pauses its socket while more than `readHighWaterMark`
+ * bytes wait unread, and resumes below it, so a peer that sends faster than the reader reads
+ * fills the kernel's window instead of this process's memory. A write that the socket does not
+ * take whole keeps the rest and finishes it on `drain`; its promise resolves only then.
+ *
+ * Example: `const l = await listen('tcp', '127.0.0.1:0')`; `l.addr().port` is the port the
+ * kernel chose; `const c = await l.accept()`; `await c.read()` gives the first chunk the client
+ * sent, `null` once it has closed its side.
+ *
+ * Bun's per-connection fast path for the HTTP server is built on the same backends; this
+ * module is the general, Go-shaped API.
+ */
+
+import { unlink } from 'node:fs/promises';
+import { createServer, type Server as NodeServer, type Socket as NodeSocket } from 'node:net';
+import { AddrError, joinHostPort, parsePort, splitHostPort } from './addr.ts';
+
+/** The networks `listen()` understands. Go: the `network` argument of `net.Listen`. */
+export type Network = 'tcp' | 'tcp4' | 'tcp6' | 'unix';
+
+/** A network endpoint address. Go: `net.Addr` (`*net.TCPAddr`, `*net.UnixAddr`). */
+export interface Addr {
+  /** `tcp` or `unix`. Go: `Addr.Network()`. */
+  readonly network: 'tcp' | 'unix';
+  /** The IP (no brackets) for TCP; the socket path for Unix. */
+  readonly host: string;
+  /** The port for TCP; 0 for Unix. */
+  readonly port: number;
+  /** `127.0.0.1:8080`, `[::1]:8080`, or the socket path. Go: `Addr.String()`. */
+  toString(): string;
+}
+
+/**
+ * A stream connection. Go: `net.Conn`. Reads and writes are promises; `read()` resolves with
+ * `null` at end of stream; `write()` resolves once the socket has taken every byte.
+ */
+export interface Conn extends AsyncIterable<Uint8Array> {
+  /** This side's address. */
+  readonly localAddr: Addr;
+  /** The peer's address. */
+  readonly remoteAddr: Addr;
+  /**
+   * The next chunk received, or `null` once the peer has closed its side (or the connection was
+   * closed). Only one read may wait at a time.
+   * @throws {NetError} when a second read is already waiting.
+   */
+  read(): Promise<Uint8Array | null>;
+  /**
+   * Writes `data` (a string as UTF-8). Resolves when the socket has accepted all of it; resolves
+   * (and drops the data) if the connection is closed meanwhile.
+   * @throws {NetError} `use of closed network connection` after `close()`.
+   */
+  write(data: Uint8Array | string): Promise<void>;
+  /** Ends this side of the stream after pending writes (TCP half-close). Go: `CloseWrite`. */
+  closeWrite(): void;
+  /** Closes the connection now; pending reads resolve `null`. Idempotent. Go: `Close`. */
+  close(): void;
+  /** Resolves once the connection is fully closed. */
+  readonly closed: Promise<void>;
+}
+
+/** A network listener. Go: `net.Listener`. */
+export interface Listener {
+  /**
+   * Waits for and returns the next connection.
+   * @throws {NetError} `use of closed network connection` once the listener is closed.
+   */
+  accept(): Promise<Conn>;
+  /**
+   * Stops listening. Connections already accepted stay open; ones not yet accepted are closed;
+   * waiting `accept()` calls reject. A Unix socket file this listener created is removed.
+   */
+  close(): Promise<void>;
+  /** The address it listens on (with the port the kernel chose for port 0). */
+  addr(): Addr;
+}
+
+/** Options for {@link listen}. */
+export interface ListenOptions {
+  /** Which socket implementation: `bun` (default on Bun) or `node` (default elsewhere). */
+  backend?: 'bun' | 'node';
+  /** Unread bytes per connection above which reading pauses; default 64 KiB. */
+  readHighWaterMark?: number;
+}
+
+/** An error of the network layer; `code` is the system code when there is one (`EADDRINUSE`). */
+export class NetError extends Error {
+  /** The system error code, if any. */
+  readonly code: string | undefined;
+
+  /** Builds the error; `message` reads like Go's `listen tcp 127.0.0.1:80: bind: …`. */
+  constructor(message: string, code?: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'NetError';
+    this.code = code;
+  }
+}
+
+/**
+ * Rejected by `accept()` on a closed listener and thrown by `write()` on a closed connection.
+ * Go: `net.ErrClosed` ("use of closed network connection").
+ */
+export const ErrNetClosed: NetError = new NetError('use of closed network connection');
+
+const defaultHighWaterMark = 64 * 1024;
+const encoder = new TextEncoder();
+
+// Counts of what is open, so that tests can check nothing leaks (Go's afterTest).
+const open = { listeners: 0, conns: 0 };
+
+/** How many listeners and connections made by this module are open now (for leak checks). */
+export function openNetResources(): { listeners: number; conns: number } {
+  return { ...open };
+}
+
+function tcpAddr(host: string, port: number): Addr {
+  const h = host.startsWith('::ffff:') && host.includes('.') ? host.slice(7) : host;
+  return { network: 'tcp', host: h, port, toString: () => joinHostPort(h, port) };
+}
+
+function unixAddr(path: string): Addr {
+  return { network: 'unix', host: path, port: 0, toString: () => path };
+}
+
+interface Target {
+  network: 'tcp' | 'unix';
+  host: string;
+  port: number;
+  text: string;
+}
+
+// Go: net.Listen's address rules. An empty host is every interface (dual-stack for "tcp");
+// "localhost" is the loopback of the family, as Go's resolver prefers IPv4 for "tcp".
+function resolveTarget(network: string, address: string): Target {
+  if (network === 'unix') {
+    if (address === '') throw new NetError('listen unix: missing address');
+    return { network: 'unix', host: address, port: 0, text: address };
+  }
+  if (network !== 'tcp' && network !== 'tcp4' && network !== 'tcp6') {
+    throw new NetError(`listen ${network} ${address}: unknown network ${network}`);
+  }
+  let host = '';
+  let port = 0;
+  if (address !== '') {
+    const [h, p] = splitHostPort(address);
+    host = h;
+    port = parsePort(p, address);
+  }
+  const v6literal = host.includes(':');
+  const v4literal = /^\d{1,3}(\.\d{1,3}){3}$/.test(host);
+  if ((network === 'tcp4' && v6literal) || (network === 'tcp6' && v4literal)) {
+    throw new AddrError('no suitable address found', address);
+  }
+  if (host === '') host = network === 'tcp4' ? '0.0.0.0' : '::';
+  else if (host === 'localhost') host = network === 'tcp6' ? '::1' : '127.0.0.1';
+  return { network: 'tcp', host, port, text: address };
+}
+
+function systemError(op: string, t: Target, err: unknown): NetError {
+  const code = (err as { code?: string } | null)?.code;
+  const why =
+    code === 'EADDRINUSE'
+      ? 'bind: address already in use'
+      : code === 'EACCES'
+        ? 'bind: permission denied'
+        : code === 'EADDRNOTAVAIL'
+          ? 'bind: cannot assign requested address'
+          : err instanceof Error
+            ? err.message
+            : String(err);
+  return new NetError(`${op} ${t.network} ${t.text}: ${why}`, code, err);
+}
+
+/**
+ * Listens on a network address. Go: `net.Listen`.
+ *
+ * - `tcp`, `tcp4`, `tcp6`: `host:port`; `:8080` or `""` (port 0) is every interface; port `0`
+ *   picks a free port (read it from `addr()`); service names work (`:http`).
+ * - `unix`: a socket file path; it must not exist yet, and `close()` removes it.
+ *
+ * @throws {AddrError} for a malformed address; {@link NetError} for an unknown network or a
+ * failed bind (`listen tcp 127.0.0.1:80: bind: address already in use`).
+ */
+export async function listen(
+  network: Network,
+  address: string,
+  options: ListenOptions = {},
+): Promise<Listener> {
+  const target = resolveTarget(network, address);
+  const hwm = options.readHighWaterMark ?? defaultHighWaterMark;
+  const backend = options.backend ?? (typeof Bun === 'undefined' ? 'node' : 'bun');
+  const listener = backend === 'bun' ? bunListen(target, hwm) : await nodeListen(target, hwm);
+  open.listeners++;
+  return listener;
+}
+
+/** The accept queue both backends share. */
+class AcceptQueue {
+  #ready: Conn[] = [];
+  #waiting: { resolve: (c: Conn) => void; reject: (e: unknown) => void }[] = [];
+  #closed = false;
+
+  push(c: Conn): void {
+    if (this.#closed) {
+      c.close();
+      return;
+    }
+    const w = this.#waiting.shift();
+    if (w !== undefined) w.resolve(c);
+    else this.#ready.push(c);
+  }
+
+  next(): Promise<Conn> {
+    const c = this.#ready.shift();
+    if (c !== undefined) return Promise.resolve(c);
+    if (this.#closed) return Promise.reject(ErrNetClosed);
+    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
+  }
+
+  /** Returns false when already closed. */
+  close(): boolean {
+    if (this.#closed) return false;
+    this.#closed = true;
+    for (const c of this.#ready) c.close();
+    this.#ready = [];
+    for (const w of this.#waiting) w.reject(ErrNetClosed);
+    this.#waiting = [];
+    return true;
+  }
+}
+
+/** What a backend socket must offer a {@link StreamConn}. */
+interface RawSocket {
+  /**
+   * Writes what it can now and returns how many bytes it took (Bun may take part), or -1 when it
+   * took everything but is above its buffer mark, so the writer should wait for drain (node).
+   */
+  write(data: Uint8Array): number;
+  end(): void;
+  destroy(): void;
+  pause(): void;
+  resume(): void;
+}
+
+/** The Go-shaped Conn over a push-style socket; the backends feed it. */
+class StreamConn implements Conn {
+  readonly localAddr: Addr;
+  readonly remoteAddr: Addr;
+  readonly closed: Promise<void>;
+  #raw: RawSocket;
+  #hwm: number;
+  #chunks: Uint8Array[] = [];
+  #buffered = 0;
+  #paused = false;
+  #reader: ((c: Uint8Array | null) => void) | undefined;
+  #eof = false;
+  #isClosed = false;
+  #markClosed!: () => void;
+  // Writes waiting for drain, in order: `data` is what the socket has not taken yet, or null
+  // when it took it all and only the drain itself is awaited.
+  #pending: { data: Uint8Array | null; resolve: () => void }[] = [];
+
+  constructor(raw: RawSocket, local: Addr, remote: Addr, hwm: number) {
+    this.#raw = raw;
+    this.localAddr = local;
+    this.remoteAddr = remote;
+    this.#hwm = hwm;
+    this.closed = new Promise((resolve) => {
+      this.#markClosed = resolve;
+    });
+    open.conns++;
+  }
+
+  /** Backend: bytes arrived. */
+  onData(chunk: Uint8Array): void {
+    if (this.#isClosed || chunk.length === 0) return;
+    const r = this.#reader;
+    if (r !== undefined) {
+      this.#reader = undefined;
+      r(chunk);
+      return;
+    }
+    this.#chunks.push(chunk);
+    this.#buffered += chunk.length;
+    if (!this.#paused && this.#buffered > this.#hwm) {
+      this.#paused = true;
+      this.#raw.pause();
+    }
+  }
+
+  /** Backend: the peer ended its side. */
+  onEnd(): void {
+    this.#eof = true;
+    const r = this.#reader;
+    if (r !== undefined && this.#chunks.length === 0) {
+      this.#reader = undefined;
+      r(null);
+    }
+  }
+
+  /** Backend: the socket can take more. */
+  onDrain(): void {
+    while (this.#pending.length > 0) {
+      const p = this.#pending[0] as { data: Uint8Array | null; resolve: () => void };
+      if (p.data !== null) {
+        const n = this.#raw.write(p.data);
+        if (n === -1) {
+          p.data = null;
+          return;
+        }
+        if (n < p.data.length) {
+          p.data = p.data.subarray(n);
+          return;
+        }
+      }
+      this.#pending.shift();
+      p.resolve();
+    }
+  }
+
+  /** Backend: the socket is gone. */
+  onClose(): void {
+    if (this.#isClosed) return;
+    this.#isClosed = true;
+    this.#eof = true;
+    this.#chunks = [];
+    this.#buffered = 0;
+    const r = this.#reader;
+    this.#reader = undefined;
+    r?.(null);
+    for (const p of this.#pending) p.resolve();
+    this.#pending = [];
+    open.conns--;
+    this.#markClosed();
+  }
+
+  read(): Promise<Uint8Array | null> {
+    if (this.#reader !== undefined) {
+      return Promise.reject(new NetError('read: another read is already waiting'));
+    }
+    const c = this.#chunks.shift();
+    if (c !== undefined) {
+      this.#buffered -= c.length;
+      if (this.#paused && this.#buffered <= this.#hwm / 2) {
+        this.#paused = false;
+        this.#raw.resume();
+      }
+      return Promise.resolve(c);
+    }
+    if (this.#eof) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      this.#reader = resolve;
+    });
+  }
+
+  write(data: Uint8Array | string): Promise<void> {
+    if (this.#isClosed) return Promise.reject(ErrNetClosed);
+    const bytes = typeof data === 'string' ? encoder.encode(data) : data;
+    if (bytes.length === 0) return Promise.resolve();
+    if (this.#pending.length === 0) {
+      const n = this.#raw.write(bytes);
+      if (n >= bytes.length) return Promise.resolve();
+      const rest = n === -1 ? null : bytes.subarray(n);
+      return new Promise((resolve) => this.#pending.push({ data: rest, resolve }));
+    }
+    return new Promise((resolve) => this.#pending.push({ data: bytes, resolve }));
+  }
+
+  closeWrite(): void {
+    if (this.#isClosed) return;
+    if (this.#pending.length === 0) {
+      this.#raw.end();
+      return;
+    }
+    const last = this.#pending[this.#pending.length - 1] as { resolve: () => void };
+    const resolve = last.resolve;
+    last.resolve = () => {
+      resolve();
+      this.#raw.end();
+    };
+  }
+
+  close(): void {
+    if (this.#isClosed) return;
+    this.#raw.destroy();
+    this.onClose();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    for (;;) {
+      const c = await this.read();
+      if (c === null) return;
+      yield c;
+    }
+  }
+}
+
+function bunListen(t: Target, hwm: number): Listener {
+  const queue = new AcceptQueue();
+  type Data = { conn: StreamConn | undefined };
+  const socketHandlers = {
+    open(s: import('bun').Socket<Data>) {
+      const raw: RawSocket = {
+        write: (d) => s.write(d),
+        end: () => s.end(),
+        destroy: () => s.terminate(),
+        pause: () => (s as unknown as { pause(): void }).pause(),
+        resume: () => (s as unknown as { resume(): void }).resume(),
+      };
+      const local = t.network === 'unix' ? unixAddr(t.host) : tcpAddr(s.localAddress, s.localPort);
+      const remote = t.network === 'unix' ? unixAddr('@') : tcpAddr(s.remoteAddress, s.remotePort);
+      const conn = new StreamConn(raw, local, remote, hwm);
+      s.data = { conn };
+      queue.push(conn);
+    },
+    data(s: import('bun').Socket<Data>, chunk: Buffer) {
+      s.data.conn?.onData(chunk);
+    },
+    drain(s: import('bun').Socket<Data>) {
+      s.data.conn?.onDrain();
+    },
+    end(s: import('bun').Socket<Data>) {
+      s.data.conn?.onEnd();
+    },
+    close(s: import('bun').Socket<Data>) {
+      s.data.conn?.onClose();
+    },
+    error(s: import('bun').Socket<Data>) {
+      s.data.conn?.onClose();
+    },
+  };
+  let server: import('bun').TCPSocketListener<Data> | import('bun').UnixSocketListener<Data>;
+  try {
+    server =
+      t.network === 'unix'
+        ? Bun.listen<Data>({ unix: t.host, socket: socketHandlers })
+        : Bun.listen<Data>({
+            hostname: t.host,
+            port: t.port,
+            socket: socketHandlers,
+          });
+  } catch (err) {
+    throw systemError('listen', t, err);
+  }
+  const addr =
+    t.network === 'unix'
+      ? unixAddr(t.host)
+      : tcpAddr(t.host, (server as import('bun').TCPSocketListener<Data>).port);
+  return {
+    accept: () => queue.next(),
+    addr: () => addr,
+    async close() {
+      if (!queue.close()) return;
+      server.stop(false);
+      open.listeners--;
+      if (t.network === 'unix') await unlink(t.host).catch(() => {});
+    },
+  };
+}
+
+function nodeListen(t: Target, hwm: number): Promise<Listener> {
+  const queue = new AcceptQueue();
+  // allowHalfOpen: a peer's FIN must not end our side too — Go keeps writing until CloseWrite.
+  const opts = { allowHalfOpen: true, noDelay: true };
+  const server: NodeServer = createServer(opts, (s: NodeSocket) => {
+    const raw: RawSocket = {
+      // node takes every byte and buffers what the kernel does not; false means "wait for drain".
+      write: (d) => (s.write(d) ? d.length : -1),
+      end: () => s.end(),
+      destroy: () => s.destroy(),
+      pause: () => s.pause(),
+      resume: () => s.resume(),
+    };
+    const local =
+      t.network === 'unix' ? unixAddr(t.host) : tcpAddr(s.localAddress ?? '', s.localPort ?? 0);
+    const remote =
+      t.network === 'unix' ? unixAddr('@') : tcpAddr(s.remoteAddress ?? '', s.remotePort ?? 0);
+    const conn = new StreamConn(raw, local, remote, hwm);
+    s.on('data', (chunk: Uint8Array) => conn.onData(chunk));
+    s.on('end', () => conn.onEnd());
+    s.on('drain', () => conn.onDrain());
+    s.on('close', () => conn.onClose());
+    s.on('error', () => conn.onClose());
+    queue.push(conn);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', (err) => reject(systemError('listen', t, err)));
+    const onListening = (): void => {
+      const a = server.address();
+      const addr =
+        t.network === 'unix' || a === null || typeof a === 'string'
+          ? unixAddr(t.host)
+          : tcpAddr(t.host, a.port);
+      resolve({
+        accept: () => queue.next(),
+        addr: () => addr,
+        close() {
+          if (!queue.close()) return Promise.resolve();
+          open.listeners--;
+          // Stops listening at once (and node removes its Unix socket file); the callback would
+          // also wait for every accepted connection, which Go's Close does not.
+          server.close();
+          return Promise.resolve();
+        },
+      });
+    };
+    if (t.network === 'unix') server.listen(t.host, onListening);
+    else {
+      server.listen({ host: t.host, port: t.port, ipv6Only: false }, onListening);
+    }
+  });
+}
