@@ -1,0 +1,411 @@
+/**
+ * The server's response writer: Go's `response` + `chunkWriter` — what a handler's
+ * `writeHeader`/`write`/`flush` become on the wire for HTTP/1.x.
+ *
+ * Design: the head is not written when the handler calls `writeHeader`; it is *committed* when
+ * the body outgrows the 2048-byte buffer, at `flush()`, or when the handler returns. Waiting lets
+ * a handler that finishes within the buffer get a `Content-Length` (and keep-alive on HTTP/1.0)
+ * and lets `Content-Type` be sniffed from real bytes. At commit the head is built as one string:
+ * the status line (pre-built per code), the handler's fields sorted by name (Go's
+ * `Header.WriteSubset` order), then Go's extra fields in Go's order — `Date`, `Content-Length`,
+ * `Content-Type`, `Connection`, `Transfer-Encoding`. After commit, body bytes go out as they are
+ * written, chunk-framed on HTTP/1.1 when the length is unknown, or close-delimited on HTTP/1.0.
+ *
+ * Invariants: the head is committed at most once; nothing follows a head whose status forbids a
+ * body; a HEAD response never carries body bytes but is framed as if it did; the declared
+ * `Content-Length` is never exceeded (excess throws `ErrContentLength`) and a short body closes
+ * the connection, so the next response cannot be read as part of this one.
+ *
+ * Example: `w.write('hello')` then the handler returns → one sink push of
+ * `HTTP/1.1 200 OK\r\nDate: …\r\nContent-Length: 5\r\nContent-Type: text/plain;
+ * charset=utf-8\r\n\r\nhello`.
+ */
+import { ErrBodyNotAllowed, ErrContentLength, ErrHijacked } from './errors.ts';
+import { canonicalHeaderKey, Header, TrailerPrefix } from './header.ts';
+import {
+  bodyAllowedForStatus,
+  checkWriteHeaderCode,
+  type Flusher,
+  type ResponseWriter,
+  validTrailerHeader,
+} from './response.ts';
+import { detectContentType, sniffLen } from './sniff.ts';
+import { statusText } from './status.ts';
+
+/** Body bytes buffered before the head must be committed. Go: `bufferBeforeChunkingSize`. */
+export const bufferBeforeChunkingSize = 2048;
+
+/** Where a response goes: the connection's output. */
+export interface ResponseSink {
+  /**
+   * Queues bytes for the socket, in order. A string is a byte string: one octet per code unit
+   * (latin1), which is how header values are held; the sink must not encode it as UTF-8.
+   */
+  push(data: Uint8Array | string): void;
+  /** Hands what is queued to the socket; a promise when the socket is above its mark. */
+  flush(): void | Promise<void>;
+  /** Where the server logs (`http: superfluous response.writeHeader call`). */
+  log(message: string): void;
+}
+
+/** What the response needs to know about the request it answers. */
+export interface ResponseRequest {
+  /** The request method (`HEAD` gets no body). */
+  readonly method: string;
+  /** 1 for HTTP/1.1, 0 for HTTP/1.0. */
+  readonly protoMinor: number;
+  /** The request asked to close (`Connection: close`). Go: `wantsClose`. */
+  readonly wantsClose: boolean;
+  /** An HTTP/1.0 request with `Connection: keep-alive`. Go: `wants10KeepAlive`. */
+  readonly wants10KeepAlive: boolean;
+}
+
+const encoder = new TextEncoder();
+
+// "HTTP/1.1 200 OK\r\n" built once per protocol and code: the status line of most responses.
+const statusLines11: string[] = [];
+const statusLines10: string[] = [];
+function statusLine(minor: number, code: number): string {
+  const cache = minor >= 1 ? statusLines11 : statusLines10;
+  let line = cache[code];
+  if (line === undefined) {
+    const text = statusText(code);
+    line = `HTTP/1.${minor >= 1 ? 1 : 0} ${code} ${text !== '' ? text : `status code ${code}`}\r\n`;
+    if (code < 1000) cache[code] = line;
+  }
+  return line;
+}
+
+// The Date value changes once a second; every response in that second reuses the string.
+let dateSecond = -1;
+let dateValue = '';
+/** The current time as an HTTP-date (`Mon, 30 Nov 2026 05:41:28 GMT`), cached per second. */
+export function httpDate(now: number = Date.now()): string {
+  const s = Math.floor(now / 1000);
+  if (s !== dateSecond) {
+    dateSecond = s;
+    dateValue = new Date(s * 1000).toUTCString();
+  }
+  return dateValue;
+}
+
+// Go: suppressedHeaders — a 304 repeats no representation metadata, other bodiless codes no
+// framing.
+function suppressed(code: number): readonly string[] {
+  if (code === 304) return ['Content-Type', 'Content-Length', 'Transfer-Encoding'];
+  if (!bodyAllowedForStatus(code)) return ['Content-Length', 'Transfer-Encoding'];
+  return [];
+}
+
+function hasToken(v: string, token: string): boolean {
+  for (const part of v.split(',')) if (part.trim().toLowerCase() === token) return true;
+  return false;
+}
+
+/** Writes `fields` sorted by name, one line per value, leaving out `exclude`d names. */
+function headLines(h: Header, exclude: ReadonlySet<string>): string {
+  const keys: string[] = [];
+  for (const k of h.keys()) if (!exclude.has(k) && !k.startsWith(TrailerPrefix)) keys.push(k);
+  if (keys.length > 1) keys.sort();
+  let out = '';
+  for (const k of keys) for (const v of h.values(k)) out += `${k}: ${v}\r\n`;
+  return out;
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/**
+ * The HTTP/1.x {@link ResponseWriter} of one request. Go: `*http.response`.
+ * Created by the connection loop, which calls {@link ServerResponse.finish} when the handler
+ * returns and reads {@link ServerResponse.closeAfterReply} to decide keep-alive.
+ */
+export class ServerResponse implements ResponseWriter, Flusher {
+  /** True when the connection must close after this response. Go: `closeAfterReply`. */
+  closeAfterReply = false;
+  /** The status sent (or to be sent); 0 before `writeHeader`. */
+  status = 0;
+  /** Body bytes the handler has written. Go: `written`. */
+  written = 0;
+
+  readonly #req: ResponseRequest;
+  readonly #sink: ResponseSink;
+  readonly #keepAlives: boolean;
+  #header: Header | undefined;
+  #snapshot: Header | undefined;
+  #wroteHeader = false;
+  #committed = false;
+  #handlerDone = false;
+  #hijacked = false;
+  #chunking = false;
+  #contentLength = -1;
+  #buf: Uint8Array[] = [];
+  #bufSize = 0;
+  #trailers: string[] | undefined;
+
+  /** `keepAlives` is false when the server disables them or is shutting down. */
+  constructor(req: ResponseRequest, sink: ResponseSink, keepAlives = true) {
+    this.#req = req;
+    this.#sink = sink;
+    this.#keepAlives = keepAlives;
+  }
+
+  /** The live header map. Go: `response.Header`. */
+  header(): Header {
+    this.#header ??= new Header();
+    return this.#header;
+  }
+
+  /** Go: `response.WriteHeader`, including 1xx informational responses. */
+  writeHeader(code: number): void {
+    if (this.#hijacked) {
+      this.#sink.log('http: response.WriteHeader on hijacked connection');
+      return;
+    }
+    if (this.#wroteHeader) {
+      this.#sink.log(`http: superfluous response.WriteHeader call (status ${code})`);
+      return;
+    }
+    checkWriteHeaderCode(code);
+    if (code >= 100 && code <= 199 && code !== 101) {
+      // Sent at once, and the header stays for the final response (RFC 8297).
+      const h = this.#header;
+      const fields = h === undefined ? '' : headLines(h, noBodyExclusions);
+      this.#sink.push(`${statusLine(this.#req.protoMinor, code)}${fields}\r\n`);
+      void this.#sink.flush();
+      return;
+    }
+    this.#wroteHeader = true;
+    this.status = code;
+    if (this.#header !== undefined) this.#snapshot = this.#header.clone();
+    const cl = this.#snapshot?.get('Content-Length') ?? '';
+    if (cl !== '') {
+      if (/^\d+$/.test(cl) && Number(cl) <= Number.MAX_SAFE_INTEGER) {
+        this.#contentLength = Number(cl);
+      } else {
+        this.#sink.log(`http: invalid Content-Length of ${JSON.stringify(cl)}`);
+        this.#snapshot?.delete('Content-Length');
+      }
+    }
+  }
+
+  /** Go: `response.Write`. See {@link ResponseWriter.write}. */
+  write(chunk: string | Uint8Array): void | Promise<void> {
+    if (this.#hijacked) throw ErrHijacked;
+    if (!this.#wroteHeader) this.writeHeader(200);
+    const data = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
+    if (data.length === 0) return;
+    if (!bodyAllowedForStatus(this.status)) throw ErrBodyNotAllowed;
+    if (this.#contentLength !== -1 && this.written + data.length > this.#contentLength) {
+      throw ErrContentLength;
+    }
+    this.written += data.length;
+    if (this.#bufSize + data.length <= bufferBeforeChunkingSize) {
+      // Small writes collect in the buffer, before and after commit alike (Go's bufio), so a
+      // stream of small writes becomes a few chunks and socket writes, not one each. The caller
+      // may reuse its buffer once write returns: keep a copy.
+      this.#buf.push(data.slice());
+      this.#bufSize += data.length;
+      return;
+    }
+    const p =
+      this.#bufSize === 0 ? data : concat([...this.#buf, data], this.#bufSize + data.length);
+    this.#buf = [];
+    this.#bufSize = 0;
+    if (!this.#committed) this.#commit(p);
+    this.#body(p);
+    return this.#sink.flush();
+  }
+
+  /** Sends the head and what is buffered now. Go: `response.Flush`. */
+  flush(): void | Promise<void> {
+    if (this.#hijacked) throw ErrHijacked;
+    if (!this.#wroteHeader) this.writeHeader(200);
+    this.#flushBuffer();
+    return this.#sink.flush();
+  }
+
+  /** Marks the connection as taken over: later calls throw or are ignored, as in Go. */
+  markHijacked(): void {
+    this.#hijacked = true;
+  }
+
+  /**
+   * Completes the response after the handler returned: commits the head (with a computed
+   * `Content-Length` when everything fit in the buffer), then the end of a chunked body and its
+   * trailers. Go: `response.finishRequest`.
+   */
+  finish(): void | Promise<void> {
+    if (this.#hijacked) return;
+    this.#handlerDone = true;
+    if (!this.#wroteHeader) this.writeHeader(200);
+    this.#flushBuffer();
+    if (this.#chunking) this.#sink.push(`0\r\n${this.#trailerLines()}\r\n`);
+    if (
+      this.#contentLength !== -1 &&
+      bodyAllowedForStatus(this.status) &&
+      this.#contentLength !== this.written
+    ) {
+      // Too short: the peer would read the next response as the rest of this body.
+      this.closeAfterReply = true;
+    }
+    return this.#sink.flush();
+  }
+
+  #flushBuffer(): void {
+    const p = this.#bufSize === 0 ? emptyBody : concat(this.#buf, this.#bufSize);
+    this.#buf = [];
+    this.#bufSize = 0;
+    if (!this.#committed) this.#commit(p);
+    if (p.length > 0) this.#body(p);
+  }
+
+  #body(p: Uint8Array): void {
+    if (this.#req.method === 'HEAD') return;
+    if (this.#chunking) {
+      this.#sink.push(`${p.length.toString(16)}\r\n`);
+      this.#sink.push(p);
+      this.#sink.push('\r\n');
+    } else {
+      this.#sink.push(p);
+    }
+  }
+
+  #trailerLines(): string {
+    const h = this.#header;
+    if (h === undefined) return '';
+    let out = '';
+    for (const k of this.#trailers ?? []) {
+      for (const v of h.values(k)) out += `${k}: ${v}\r\n`;
+    }
+    for (const [k, vs] of h) {
+      if (!k.startsWith(TrailerPrefix)) continue;
+      const name = k.slice(TrailerPrefix.length);
+      if (!validTrailerHeader(name)) continue;
+      for (const v of vs) out += `${name}: ${v}\r\n`;
+    }
+    return out;
+  }
+
+  // Go: chunkWriter.writeHeader. `p` is the start of the body, for sniffing and, when the
+  // handler is done, the whole body.
+  #commit(p: Uint8Array): void {
+    this.#committed = true;
+    const req = this.#req;
+    const code = this.status;
+    const isHEAD = req.method === 'HEAD';
+    const header = this.#snapshot ?? this.#header ?? emptyHeader;
+    const exclude = new Set<string>();
+    let contentLength: number | undefined;
+    let contentType = '';
+    let connection = '';
+    let transferEncoding = '';
+
+    let trailers = false;
+    for (const v of header.values('Trailer')) {
+      for (const part of v.split(',')) {
+        const k = canonicalHeaderKey(part.trim());
+        if (k === '') continue;
+        trailers = true;
+        if (validTrailerHeader(k)) (this.#trailers ??= []).push(k);
+      }
+    }
+    for (const k of header.keys()) if (k.startsWith(TrailerPrefix)) trailers = true;
+
+    const te = header.get('Transfer-Encoding');
+    const hasTE = te !== '';
+
+    // A finished handler that never set a length gets one, even 0, which keeps HTTP/1.0
+    // keep-alive working. Not for HEAD with no bytes: 0 could be a lie about the GET.
+    if (
+      this.#handlerDone &&
+      !trailers &&
+      !hasTE &&
+      bodyAllowedForStatus(code) &&
+      header.get('Content-Length') === '' &&
+      (!isHEAD || p.length > 0)
+    ) {
+      this.#contentLength = p.length;
+      contentLength = p.length;
+    }
+
+    if (req.wants10KeepAlive && this.#keepAlives) {
+      const sentLength = header.get('Content-Length') !== '' || contentLength !== undefined;
+      if (sentLength && header.get('Connection') === 'keep-alive') this.closeAfterReply = false;
+    }
+    const hasCL = this.#contentLength !== -1;
+    if (req.wants10KeepAlive && (isHEAD || hasCL || !bodyAllowedForStatus(code))) {
+      if (!header.has('Connection')) connection = 'keep-alive';
+    } else if (req.protoMinor < 1 || req.wantsClose) {
+      this.closeAfterReply = true;
+    }
+    if (header.get('Connection') === 'close' || !this.#keepAlives) this.closeAfterReply = true;
+
+    if (bodyAllowedForStatus(code)) {
+      if (!header.has('Content-Type') && !hasTE && p.length > 0) {
+        contentType = detectContentType(p.subarray(0, sniffLen));
+      }
+    } else {
+      for (const k of suppressed(code)) exclude.add(k);
+    }
+
+    let hasContentLength = hasCL;
+    if (hasContentLength && hasTE && te !== 'identity') {
+      this.#sink.log(
+        `http: WriteHeader called with both Transfer-Encoding of ${JSON.stringify(te)} and a Content-Length of ${this.#contentLength}`,
+      );
+      exclude.add('Content-Length');
+      hasContentLength = false;
+    }
+
+    if (isHEAD || !bodyAllowedForStatus(code) || code === 204) {
+      exclude.add('Transfer-Encoding');
+    } else if (hasContentLength) {
+      exclude.add('Transfer-Encoding');
+    } else if (req.protoMinor >= 1) {
+      if (hasTE && te === 'identity') {
+        // No length and no chunking: the end of the body is the end of the connection (the SSE
+        // draft's recommendation).
+        this.#chunking = false;
+        this.closeAfterReply = true;
+        exclude.add('Transfer-Encoding');
+      } else {
+        this.#chunking = true;
+        transferEncoding = 'chunked';
+        if (hasTE && te === 'chunked') exclude.add('Transfer-Encoding');
+      }
+    } else {
+      this.closeAfterReply = true;
+      exclude.add('Transfer-Encoding');
+    }
+    if (this.#chunking) exclude.add('Content-Length');
+
+    if (
+      this.closeAfterReply &&
+      (!this.#keepAlives || !hasToken(header.get('Connection'), 'close'))
+    ) {
+      exclude.add('Connection');
+      if (req.protoMinor >= 1) connection = 'close';
+    }
+
+    let head = statusLine(req.protoMinor, code) + headLines(header, exclude);
+    if (!header.has('Date')) head += `Date: ${httpDate()}\r\n`;
+    if (contentLength !== undefined) head += `Content-Length: ${contentLength}\r\n`;
+    if (contentType !== '') head += `Content-Type: ${contentType}\r\n`;
+    if (connection !== '') head += `Connection: ${connection}\r\n`;
+    if (transferEncoding !== '') head += `Transfer-Encoding: ${transferEncoding}\r\n`;
+    this.#sink.push(`${head}\r\n`);
+  }
+}
+
+const emptyBody = new Uint8Array(0);
+const emptyHeader = new Header();
+const noBodyExclusions: ReadonlySet<string> = new Set(['Content-Length', 'Transfer-Encoding']);
