@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { detectContentType, sniffLen } from './sniff.ts';
+import { detectContentType, detectContentTypeFullScan, sniffLen } from './sniff.ts';
 
 // Go writes test data as string literals, whose \xNN escapes are raw bytes. A JS string of code
 // units 0x00–0xFF, one per byte, keeps the rows readable and byte-identical to Go's. Non-ASCII
@@ -244,5 +244,44 @@ describe('detectContentType', () => {
       detectContentType(data);
       expect(data).toEqual(copy);
     });
+  });
+});
+
+describe('the first-byte table never changes the answer', () => {
+  // Deterministic pseudo-random inputs (xorshift), biased toward signature starts, so the fast
+  // path is compared with the full scan over every first byte and many tails.
+  let seed = 0x9e3779b9;
+  const next = (): number => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return seed >>> 0;
+  };
+  const prefixes = [
+    '',
+    '<',
+    '<!DOCTYPE HTML>',
+    '%PDF-',
+    'GIF89a',
+    '\x89PNG\r\n\x1a\n',
+    'RIFF',
+    'OggS\x00',
+    'ID3',
+    '\x00\x00\x00\x18ftypmp42',
+    'Rar!\x1a\x07\x00',
+    ' <html>',
+    '\xef\xbb\xbf',
+  ];
+  test('5,000 inputs agree with the full scan', () => {
+    for (let n = 0; n < 5000; n++) {
+      const prefix = prefixes[next() % prefixes.length] ?? '';
+      const len = next() % 64;
+      const bytes = new Uint8Array(prefix.length + len);
+      for (let i = 0; i < prefix.length; i++) bytes[i] = prefix.charCodeAt(i);
+      for (let i = prefix.length; i < bytes.length; i++)
+        bytes[i] = next() & (n % 2 === 0 ? 0x7f : 0xff);
+      if (n % 3 === 0 && bytes.length > 0) bytes[0] = n % 256;
+      expect(detectContentType(bytes)).toBe(detectContentTypeFullScan(bytes));
+    }
   });
 });

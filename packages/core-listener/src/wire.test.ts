@@ -6,6 +6,7 @@ import {
   type ResponseRequest,
   type ResponseSink,
   ServerResponse,
+  utf8Length,
 } from './wire.ts';
 
 // A sink that records the bytes exactly as the socket would get them (strings are latin1).
@@ -13,9 +14,14 @@ class CaptureSink implements ResponseSink {
   out = '';
   flushes = 0;
   logs: string[] = [];
-  push(data: Uint8Array | string): void {
-    if (typeof data === 'string') this.out += data;
-    else for (const b of data) this.out += String.fromCharCode(b);
+  push(data: Uint8Array): void {
+    for (const b of data) this.out += String.fromCharCode(b);
+  }
+  pushLatin1(text: string): void {
+    this.out += text;
+  }
+  pushText(text: string): void {
+    this.push(new TextEncoder().encode(text));
   }
   flush(): void {
     this.flushes++;
@@ -350,5 +356,26 @@ describe('ServerResponse details', () => {
     expect(httpDate(Date.UTC(2026, 10, 30, 5, 41, 28, 100))).toBe('Mon, 30 Nov 2026 05:41:28 GMT');
     expect(httpDate(Date.UTC(2026, 10, 30, 5, 41, 28, 900))).toBe('Mon, 30 Nov 2026 05:41:28 GMT');
     expect(httpDate(Date.UTC(1994, 10, 6, 8, 49, 37))).toBe('Sun, 06 Nov 1994 08:49:37 GMT');
+  });
+});
+
+describe('text bodies are counted in UTF-8 bytes', () => {
+  const rows: [text: string, bytes: number][] = [
+    ['', 0],
+    ['hello', 5],
+    ['h\u00e9llo', 6], // é is 2 bytes
+    ['\u20ac', 3], // € is 3 bytes
+    ['\u{1F600}', 4], // a surrogate pair is one 4-byte code point
+    ['\ud800', 3], // a lone surrogate is sent as U+FFFD, 3 bytes (what TextEncoder does)
+    ['a\udc00b', 5],
+  ];
+  test.each(rows)('%p → %p', async (text, bytes) => {
+    expect(utf8Length(text)).toBe(bytes);
+    expect(new TextEncoder().encode(text).length).toBe(bytes);
+    const sink = new CaptureSink();
+    const w = new ServerResponse(get11, sink);
+    void w.write(text);
+    await w.finish();
+    expect(sink.out).toContain(`Content-Length: ${bytes}\r\n`);
   });
 });

@@ -35,16 +35,20 @@ import { statusText } from './status.ts';
 /** Body bytes buffered before the head must be committed. Go: `bufferBeforeChunkingSize`. */
 export const bufferBeforeChunkingSize = 2048;
 
-/** Where a response goes: the connection's output. */
+/**
+ * Where a response goes: the connection's output, in order. Text is kept as text so that a
+ * response made of strings can leave as one string in one socket write.
+ */
 export interface ResponseSink {
-  /**
-   * Queues bytes for the socket, in order. A string is a byte string: one octet per code unit
-   * (latin1), which is how header values are held; the sink must not encode it as UTF-8.
-   */
-  push(data: Uint8Array | string): void;
+  /** Queues body bytes. */
+  push(data: Uint8Array): void;
+  /** Queues head text: a byte string, one octet per code unit (latin1), never UTF-8. */
+  pushLatin1(text: string): void;
+  /** Queues body text, to be sent as UTF-8. */
+  pushText(text: string): void;
   /** Hands what is queued to the socket; a promise when the socket is above its mark. */
   flush(): void | Promise<void>;
-  /** Where the server logs (`http: superfluous response.writeHeader call`). */
+  /** Where the server logs (`http: superfluous response.WriteHeader call`). */
   log(message: string): void;
 }
 
@@ -61,6 +65,48 @@ export interface ResponseRequest {
 }
 
 const encoder = new TextEncoder();
+
+/** The UTF-8 length of `s`, without encoding it (a lone surrogate counts as U+FFFD, 3 bytes). */
+export function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 2;
+        i++;
+      } else n += 2;
+    } else n += 2;
+  }
+  return n;
+}
+
+type Part = string | Uint8Array;
+
+// The first `n` bytes of the buffered parts, for sniffing.
+function headBytes(parts: readonly Part[], n: number): Uint8Array {
+  const first = parts[0];
+  if (first === undefined) return emptyBody;
+  if (typeof first !== 'string' && (first.length >= n || parts.length === 1)) {
+    return first.subarray(0, n);
+  }
+  if (typeof first === 'string' && (first.length >= n || parts.length === 1)) {
+    return encoder.encode(first.length > n ? first.slice(0, n) : first);
+  }
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    const b = typeof p === 'string' ? encoder.encode(p.length > n ? p.slice(0, n) : p) : p;
+    const take = Math.min(b.length, n - at);
+    out.set(b.subarray(0, take), at);
+    at += take;
+    if (at === n) break;
+  }
+  return out.subarray(0, at);
+}
 
 // "HTTP/1.1 200 OK\r\n" built once per protocol and code: the status line of most responses.
 const statusLines11: string[] = [];
@@ -112,17 +158,6 @@ function headLines(h: Header, exclude: ReadonlySet<string>): string {
   return out;
 }
 
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
 /**
  * The HTTP/1.x {@link ResponseWriter} of one request. Go: `*http.response`.
  * Created by the connection loop, which calls {@link ServerResponse.finish} when the handler
@@ -147,7 +182,7 @@ export class ServerResponse implements ResponseWriter, Flusher {
   #hijacked = false;
   #chunking = false;
   #contentLength = -1;
-  #buf: Uint8Array[] = [];
+  #buf: Part[] = [];
   #bufSize = 0;
   #trailers: string[] | undefined;
 
@@ -179,7 +214,7 @@ export class ServerResponse implements ResponseWriter, Flusher {
       // Sent at once, and the header stays for the final response (RFC 8297).
       const h = this.#header;
       const fields = h === undefined ? '' : headLines(h, noBodyExclusions);
-      this.#sink.push(`${statusLine(this.#req.protoMinor, code)}${fields}\r\n`);
+      this.#sink.pushLatin1(`${statusLine(this.#req.protoMinor, code)}${fields}\r\n`);
       void this.#sink.flush();
       return;
     }
@@ -201,27 +236,21 @@ export class ServerResponse implements ResponseWriter, Flusher {
   write(chunk: string | Uint8Array): void | Promise<void> {
     if (this.#hijacked) throw ErrHijacked;
     if (!this.#wroteHeader) this.writeHeader(200);
-    const data = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
-    if (data.length === 0) return;
+    const isText = typeof chunk === 'string';
+    const size = isText ? utf8Length(chunk) : chunk.length;
+    if (size === 0) return;
     if (!bodyAllowedForStatus(this.status)) throw ErrBodyNotAllowed;
-    if (this.#contentLength !== -1 && this.written + data.length > this.#contentLength) {
+    if (this.#contentLength !== -1 && this.written + size > this.#contentLength) {
       throw ErrContentLength;
     }
-    this.written += data.length;
-    if (this.#bufSize + data.length <= bufferBeforeChunkingSize) {
-      // Small writes collect in the buffer, before and after commit alike (Go's bufio), so a
-      // stream of small writes becomes a few chunks and socket writes, not one each. The caller
-      // may reuse its buffer once write returns: keep a copy.
-      this.#buf.push(data.slice());
-      this.#bufSize += data.length;
-      return;
-    }
-    const p =
-      this.#bufSize === 0 ? data : concat([...this.#buf, data], this.#bufSize + data.length);
-    this.#buf = [];
-    this.#bufSize = 0;
-    if (!this.#committed) this.#commit(p);
-    this.#body(p);
+    this.written += size;
+    // Small writes collect in the buffer, before and after commit alike (Go's bufio), so a
+    // stream of small writes becomes a few chunks and socket writes, not one each. Strings are
+    // immutable and kept as they are; bytes are copied, since the caller may reuse its buffer.
+    this.#buf.push(isText ? chunk : chunk.slice());
+    this.#bufSize += size;
+    if (this.#bufSize <= bufferBeforeChunkingSize) return;
+    this.#flushBuffer();
     return this.#sink.flush();
   }
 
@@ -248,7 +277,7 @@ export class ServerResponse implements ResponseWriter, Flusher {
     this.#handlerDone = true;
     if (!this.#wroteHeader) this.writeHeader(200);
     this.#flushBuffer();
-    if (this.#chunking) this.#sink.push(`0\r\n${this.#trailerLines()}\r\n`);
+    if (this.#chunking) this.#sink.pushLatin1(`0\r\n${this.#trailerLines()}\r\n`);
     if (
       this.#contentLength !== -1 &&
       bodyAllowedForStatus(this.status) &&
@@ -261,22 +290,19 @@ export class ServerResponse implements ResponseWriter, Flusher {
   }
 
   #flushBuffer(): void {
-    const p = this.#bufSize === 0 ? emptyBody : concat(this.#buf, this.#bufSize);
+    const parts = this.#buf;
+    const size = this.#bufSize;
     this.#buf = [];
     this.#bufSize = 0;
-    if (!this.#committed) this.#commit(p);
-    if (p.length > 0) this.#body(p);
-  }
-
-  #body(p: Uint8Array): void {
-    if (this.#req.method === 'HEAD') return;
-    if (this.#chunking) {
-      this.#sink.push(`${p.length.toString(16)}\r\n`);
-      this.#sink.push(p);
-      this.#sink.push('\r\n');
-    } else {
-      this.#sink.push(p);
+    if (!this.#committed) this.#commit(parts, size);
+    if (size === 0 || this.#req.method === 'HEAD') return;
+    const sink = this.#sink;
+    if (this.#chunking) sink.pushLatin1(`${size.toString(16)}\r\n`);
+    for (const p of parts) {
+      if (typeof p === 'string') sink.pushText(p);
+      else sink.push(p);
     }
+    if (this.#chunking) sink.pushLatin1('\r\n');
   }
 
   #trailerLines(): string {
@@ -295,9 +321,9 @@ export class ServerResponse implements ResponseWriter, Flusher {
     return out;
   }
 
-  // Go: chunkWriter.writeHeader. `p` is the start of the body, for sniffing and, when the
-  // handler is done, the whole body.
-  #commit(p: Uint8Array): void {
+  // Go: chunkWriter.writeHeader. `parts` is the start of the body (`size` bytes), for sniffing
+  // and, when the handler is done, the whole body.
+  #commit(parts: readonly Part[], size: number): void {
     this.#committed = true;
     const req = this.#req;
     const code = this.status;
@@ -331,10 +357,10 @@ export class ServerResponse implements ResponseWriter, Flusher {
       !hasTE &&
       bodyAllowedForStatus(code) &&
       header.get('Content-Length') === '' &&
-      (!isHEAD || p.length > 0)
+      (!isHEAD || size > 0)
     ) {
-      this.#contentLength = p.length;
-      contentLength = p.length;
+      this.#contentLength = size;
+      contentLength = size;
     }
 
     if (req.wants10KeepAlive && this.#keepAlives) {
@@ -350,8 +376,8 @@ export class ServerResponse implements ResponseWriter, Flusher {
     if (header.get('Connection') === 'close' || !this.#keepAlives) this.closeAfterReply = true;
 
     if (bodyAllowedForStatus(code)) {
-      if (!header.has('Content-Type') && !hasTE && p.length > 0) {
-        contentType = detectContentType(p.subarray(0, sniffLen));
+      if (!header.has('Content-Type') && !hasTE && size > 0) {
+        contentType = detectContentType(headBytes(parts, sniffLen));
       }
     } else {
       for (const k of suppressed(code)) exclude.add(k);
@@ -402,7 +428,7 @@ export class ServerResponse implements ResponseWriter, Flusher {
     if (contentType !== '') head += `Content-Type: ${contentType}\r\n`;
     if (connection !== '') head += `Connection: ${connection}\r\n`;
     if (transferEncoding !== '') head += `Transfer-Encoding: ${transferEncoding}\r\n`;
-    this.#sink.push(`${head}\r\n`);
+    this.#sink.pushLatin1(`${head}\r\n`);
   }
 }
 
