@@ -47,7 +47,13 @@ export {
   NetError,
   type Network,
 } from './net.ts';
-export { type BodyInit, Request, type RequestInit, type TLSInfo } from './request.ts';
+export {
+  type BodyInit,
+  type ContextProvider,
+  Request,
+  type RequestInit,
+  type TLSInfo,
+} from './request.ts';
 export {
   bodyAllowedForStatus,
   checkWriteHeaderCode,

@@ -141,6 +141,22 @@ describe.each(backends)('%s backend', (backend) => {
     conn.close();
   });
 
+  test('large multi-byte text is written whole, short writes included', async () => {
+    const l = await serve(backend, 'tcp', '127.0.0.1:0');
+    const client = await dial(l.addr().port);
+    const conn = await l.accept();
+    const text = 'é€😀'.repeat(400_000); // 2 + 3 + 4 bytes, 3.6 MB
+    const bytes = new TextEncoder().encode(text);
+    client.pause();
+    const w = conn.write(text);
+    const got = collect(client, bytes.length);
+    await Bun.sleep(20);
+    client.resume();
+    await w;
+    expect(Buffer.compare(await got, bytes)).toBe(0);
+    conn.close();
+  });
+
   test('a peer that sends faster than the reader reads is paused, nothing is lost', async () => {
     const l = await serve(backend, 'tcp', '127.0.0.1:0');
     const client = await dial(l.addr().port);

@@ -21,6 +21,7 @@
 import { unlink } from 'node:fs/promises';
 import { createServer, type Server as NodeServer, type Socket as NodeSocket } from 'node:net';
 import { AddrError, joinHostPort, parsePort, splitHostPort } from './addr.ts';
+import { utf8Length } from './utf8.ts';
 
 /** The networks `listen()` understands. Go: the `network` argument of `net.Listen`. */
 export type Network = 'tcp' | 'tcp4' | 'tcp6' | 'unix';
@@ -243,6 +244,8 @@ interface RawSocket {
    * took everything but is above its buffer mark, so the writer should wait for drain (node).
    */
   write(data: Uint8Array): number;
+  /** Like `write` for text sent as UTF-8; the count is in bytes. */
+  writeText(text: string): number;
   end(): void;
   destroy(): void;
   pause(): void;
@@ -362,7 +365,8 @@ class StreamConn implements Conn {
 
   write(data: Uint8Array | string): Promise<void> {
     if (this.#isClosed) return Promise.reject(ErrNetClosed);
-    const bytes = typeof data === 'string' ? encoder.encode(data) : data;
+    if (typeof data === 'string') return this.#writeText(data);
+    const bytes = data;
     if (bytes.length === 0) return Promise.resolve();
     if (this.#pending.length === 0) {
       const n = this.#raw.write(bytes);
@@ -371,6 +375,20 @@ class StreamConn implements Conn {
       return new Promise((resolve) => this.#pending.push({ data: rest, resolve }));
     }
     return new Promise((resolve) => this.#pending.push({ data: bytes, resolve }));
+  }
+
+  // Text goes to the socket as text (the runtime encodes it natively); only a short write is
+  // encoded here, to keep its rest.
+  #writeText(text: string): Promise<void> {
+    if (text.length === 0) return Promise.resolve();
+    if (this.#pending.length > 0) {
+      return new Promise((resolve) => this.#pending.push({ data: encoder.encode(text), resolve }));
+    }
+    const n = this.#raw.writeText(text);
+    if (n === -1) return new Promise((resolve) => this.#pending.push({ data: null, resolve }));
+    if (n >= utf8Length(text)) return Promise.resolve();
+    const rest = encoder.encode(text).subarray(n);
+    return new Promise((resolve) => this.#pending.push({ data: rest, resolve }));
   }
 
   closeWrite(): void {
@@ -409,6 +427,7 @@ function bunListen(t: Target, hwm: number): Listener {
     open(s: import('bun').Socket<Data>) {
       const raw: RawSocket = {
         write: (d) => s.write(d),
+        writeText: (text) => s.write(text),
         end: () => s.end(),
         destroy: () => s.terminate(),
         pause: () => (s as unknown as { pause(): void }).pause(),
@@ -473,6 +492,8 @@ function nodeListen(t: Target, hwm: number): Promise<Listener> {
     const raw: RawSocket = {
       // node takes every byte and buffers what the kernel does not; false means "wait for drain".
       write: (d) => (s.write(d) ? d.length : -1),
+      // Only the -1 matters: a true write took all of it, whatever its byte length.
+      writeText: (text) => (s.write(text) ? Number.MAX_SAFE_INTEGER : -1),
       end: () => s.end(),
       destroy: () => s.destroy(),
       pause: () => s.pause(),

@@ -58,8 +58,17 @@ export interface RequestInit {
   close?: boolean;
   /** TLS facts, when the request came over TLS. */
   tls?: TLSInfo;
-  /** The request's context; default `Context.background()`. */
-  context?: Context;
+  /**
+   * The request's context, or a provider asked for it on first use (a server makes the
+   * cancellable context only for handlers that look at it); default `Context.background()`.
+   */
+  context?: Context | ContextProvider;
+}
+
+/** Supplies a request's context on first use. For servers and adapters. */
+export interface ContextProvider {
+  /** Returns the context for the request; called at most once. */
+  provideContext(): Context;
 }
 
 const encoder = new TextEncoder();
@@ -76,6 +85,9 @@ interface BodyState {
   used: boolean;
   stream: ReadableStream<Uint8Array> | undefined;
 }
+
+// Shared by every request without a body: with no source, nothing ever changes it.
+const noBody: BodyState = { src: null, used: false, stream: undefined };
 
 function toSource(body: BodyInit | null | undefined): BodySource {
   if (body === undefined || body === null) return null;
@@ -140,7 +152,8 @@ export class Request {
 
   #url: RequestURL | undefined;
   #host: string | undefined;
-  #ctx: Context;
+  #ctx: Context | undefined;
+  #ctxProvider: ContextProvider | undefined;
   #body: BodyState;
   #pathNames: readonly string[] = noPathValues;
   #pathValues: readonly string[] = noPathValues;
@@ -163,14 +176,16 @@ export class Request {
     this.#host = init.host;
     this.remoteAddr = init.remoteAddr ?? '';
     const src = toSource(init.body);
-    this.#body = { src, used: false, stream: undefined };
+    this.#body = src === null ? noBody : { src, used: false, stream: undefined };
     // Go: 0 for no body, the length of an in-memory one, -1 (unknown) for a stream.
     this.contentLength =
       init.contentLength ?? (src === null ? 0 : src instanceof Uint8Array ? src.length : -1);
     this.trailer = init.trailer ?? new Header();
     this.close = init.close ?? false;
     this.tls = init.tls;
-    this.#ctx = init.context ?? Context.background();
+    const ctx = init.context;
+    if (ctx instanceof Context || ctx === undefined) this.#ctx = ctx;
+    else this.#ctxProvider = ctx;
   }
 
   /**
@@ -220,6 +235,11 @@ export class Request {
 
   /** The request's context: values, deadline, and a signal that aborts when the client leaves. */
   context(): Context {
+    if (this.#ctx === undefined) {
+      const p = this.#ctxProvider;
+      this.#ctxProvider = undefined;
+      this.#ctx = p === undefined ? Context.background() : p.provideContext();
+    }
     return this.#ctx;
   }
 
@@ -240,7 +260,7 @@ export class Request {
    * A deep copy (header, trailer, path values) with context `ctx`; the body stays shared, as in
    * Go: `Request.Clone`.
    */
-  clone(ctx: Context = this.#ctx): Request {
+  clone(ctx: Context = this.context()): Request {
     const u = this.#url;
     // A fresh URL object, so the copy's cached query() is its own (Go deep-copies URL).
     const url = u === undefined ? undefined : new RequestURL(u);
@@ -259,7 +279,7 @@ export class Request {
       contentLength: this.contentLength,
       trailer,
       close: this.close,
-      context: this.#ctx,
+      context: this.context(),
     });
     if (url !== undefined) r.#url = url;
     r.#host = this.#host;

@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'bun:test';
 import { ErrBodyNotAllowed, ErrContentLength, ErrHijacked } from './errors.ts';
+import { utf8Length } from './utf8.ts';
 import {
   bufferBeforeChunkingSize,
   httpDate,
   type ResponseRequest,
   type ResponseSink,
   ServerResponse,
-  utf8Length,
 } from './wire.ts';
 
 // A sink that records the bytes exactly as the socket would get them (strings are latin1).
