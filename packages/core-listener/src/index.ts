@@ -8,6 +8,7 @@
  * @module
  */
 export { AddrError, joinHostPort, parsePort, splitHostPort } from './addr.ts';
+export { type ConnState, maxPostHandlerReadBytes } from './conn.ts';
 export { type CancelFunc, Context, type ContextKey, createKey } from './context.ts';
 export {
   ErrAbortHandler,
@@ -67,6 +68,14 @@ export {
   type Unwrapper,
   validTrailerHeader,
 } from './response.ts';
+export {
+  DefaultMaxHeaderBytes,
+  LocalAddrContextKey,
+  listenAndServe,
+  Server,
+  ServerContextKey,
+  type ServerOptions,
+} from './server.ts';
 export { detectContentType, sniffLen } from './sniff.ts';
 export * from './status.ts';
 export { escapePath, parseRequestURI, RequestURL, URLError } from './url.ts';

@@ -65,6 +65,8 @@ export interface Conn extends AsyncIterable<Uint8Array> {
   close(): void;
   /** Resolves once the connection is fully closed. */
   readonly closed: Promise<void>;
+  /** Resolves once the peer has ended its side (end of stream) or the connection closed. */
+  readonly ended: Promise<void>;
 }
 
 /** A network listener. Go: `net.Listener`. */
@@ -257,6 +259,7 @@ class StreamConn implements Conn {
   readonly localAddr: Addr;
   readonly remoteAddr: Addr;
   readonly closed: Promise<void>;
+  readonly ended: Promise<void>;
   #raw: RawSocket;
   #hwm: number;
   #chunks: Uint8Array[] = [];
@@ -266,6 +269,7 @@ class StreamConn implements Conn {
   #eof = false;
   #isClosed = false;
   #markClosed!: () => void;
+  #markEnded!: () => void;
   // Writes waiting for drain, in order: `data` is what the socket has not taken yet, or null
   // when it took it all and only the drain itself is awaited.
   #pending: { data: Uint8Array | null; resolve: () => void }[] = [];
@@ -277,6 +281,9 @@ class StreamConn implements Conn {
     this.#hwm = hwm;
     this.closed = new Promise((resolve) => {
       this.#markClosed = resolve;
+    });
+    this.ended = new Promise((resolve) => {
+      this.#markEnded = resolve;
     });
     open.conns++;
   }
@@ -301,6 +308,7 @@ class StreamConn implements Conn {
   /** Backend: the peer ended its side. */
   onEnd(): void {
     this.#eof = true;
+    this.#markEnded();
     const r = this.#reader;
     if (r !== undefined && this.#chunks.length === 0) {
       this.#reader = undefined;
@@ -341,6 +349,7 @@ class StreamConn implements Conn {
     for (const p of this.#pending) p.resolve();
     this.#pending = [];
     open.conns--;
+    this.#markEnded();
     this.#markClosed();
   }
 

@@ -263,7 +263,7 @@ describe('ServerResponse on the wire (Go response/chunkWriter)', () => {
     const sink = new CaptureSink();
     const w = new ServerResponse(req, sink);
     h(w);
-    await w.finish();
+    w.finish();
     expect(wire.includes('Date: D') ? sink.wire : sink.out).toBe(wire);
     expect(w.closeAfterReply).toBe(close);
   });
@@ -273,7 +273,7 @@ describe('ServerResponse details', () => {
   test('keep-alives disabled: Connection: close', async () => {
     const sink = new CaptureSink();
     const w = new ServerResponse(get11, sink, false);
-    await w.finish();
+    w.finish();
     expect(sink.wire).toBe(
       'HTTP/1.1 200 OK\r\nDate: D\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
     );
@@ -286,7 +286,7 @@ describe('ServerResponse details', () => {
     w.header().set('Content-Length', '3');
     expect(() => w.write('abcd')).toThrow(ErrContentLength);
     void w.write('abc');
-    await w.finish();
+    w.finish();
     expect(sink.wire.endsWith('\r\n\r\nabc')).toBe(true);
     expect(w.closeAfterReply).toBe(false);
   });
@@ -305,7 +305,7 @@ describe('ServerResponse details', () => {
     w.header().set('Content-Length', 'abc');
     w.writeHeader(201);
     w.writeHeader(500);
-    await w.finish();
+    w.finish();
     expect(sink.logs).toEqual([
       'http: invalid Content-Length of "abc"',
       'http: superfluous response.WriteHeader call (status 500)',
@@ -332,7 +332,7 @@ describe('ServerResponse details', () => {
     // 1000 bytes fit the buffer: nothing handed to the socket yet.
     expect(sink.flushes).toBe(before);
     for (let i = 0; i < 150; i++) void w.write('0123456789');
-    await w.finish();
+    w.finish();
     const chunks = sink.out.slice(sink.out.indexOf('\r\n\r\n') + 4);
     // 2500 bytes in two chunks: the first when a write no longer fit the buffer (the 2040 bytes
     // buffered plus that write), the rest at the end.
@@ -348,7 +348,7 @@ describe('ServerResponse details', () => {
     const buf = new TextEncoder().encode('abc');
     void w.write(buf);
     buf[0] = 0x7a;
-    await w.finish();
+    w.finish();
     expect(sink.out.endsWith('\r\n\r\nabc')).toBe(true);
   });
 
@@ -375,7 +375,7 @@ describe('text bodies are counted in UTF-8 bytes', () => {
     const sink = new CaptureSink();
     const w = new ServerResponse(get11, sink);
     void w.write(text);
-    await w.finish();
+    w.finish();
     expect(sink.out).toContain(`Content-Length: ${bytes}\r\n`);
   });
 });

@@ -53,6 +53,12 @@ export interface ResponseSink {
   log(message: string): void;
 }
 
+/** Says, when asked, whether keep-alives are on. Go: `Server.doKeepAlives`. */
+export interface KeepAliveSource {
+  /** True while the server keeps connections open after a response. */
+  keepAlivesEnabled(): boolean;
+}
+
 /** What the response needs to know about the request it answers. */
 export interface ResponseRequest {
   /** The request method (`HEAD` gets no body). */
@@ -156,7 +162,7 @@ export class ServerResponse implements ResponseWriter, Flusher {
 
   readonly #req: ResponseRequest;
   readonly #sink: ResponseSink;
-  readonly #keepAlives: boolean;
+  readonly #keepAlives: boolean | KeepAliveSource;
   #header: Header | undefined;
   #snapshot: Header | undefined;
   #wroteHeader = false;
@@ -169,8 +175,15 @@ export class ServerResponse implements ResponseWriter, Flusher {
   #bufSize = 0;
   #trailers: string[] | undefined;
 
-  /** `keepAlives` is false when the server disables them or is shutting down. */
-  constructor(req: ResponseRequest, sink: ResponseSink, keepAlives = true) {
+  /**
+   * `keepAlives` says whether the connection may stay open: a constant, or a source asked when
+   * the head is committed, so that a shutdown that starts mid-request still ends the connection.
+   */
+  constructor(
+    req: ResponseRequest,
+    sink: ResponseSink,
+    keepAlives: boolean | KeepAliveSource = true,
+  ) {
     this.#req = req;
     this.#sink = sink;
     this.#keepAlives = keepAlives;
@@ -253,9 +266,10 @@ export class ServerResponse implements ResponseWriter, Flusher {
   /**
    * Completes the response after the handler returned: commits the head (with a computed
    * `Content-Length` when everything fit in the buffer), then the end of a chunked body and its
-   * trailers. Go: `response.finishRequest`.
+   * trailers. It only queues: the connection decides when its output batch goes to the socket,
+   * so that pipelined responses leave together. Go: `response.finishRequest`.
    */
-  finish(): void | Promise<void> {
+  finish(): void {
     if (this.#hijacked) return;
     this.#handlerDone = true;
     if (!this.#wroteHeader) this.writeHeader(200);
@@ -269,7 +283,6 @@ export class ServerResponse implements ResponseWriter, Flusher {
       // Too short: the peer would read the next response as the rest of this body.
       this.closeAfterReply = true;
     }
-    return this.#sink.flush();
   }
 
   #flushBuffer(): void {
@@ -311,6 +324,8 @@ export class ServerResponse implements ResponseWriter, Flusher {
     const req = this.#req;
     const code = this.status;
     const isHEAD = req.method === 'HEAD';
+    const ka = this.#keepAlives;
+    const keepAlives = typeof ka === 'boolean' ? ka : ka.keepAlivesEnabled();
     const header = this.#snapshot ?? this.#header ?? emptyHeader;
     const exclude = new Set<string>();
     let contentLength: number | undefined;
@@ -346,7 +361,7 @@ export class ServerResponse implements ResponseWriter, Flusher {
       contentLength = size;
     }
 
-    if (req.wants10KeepAlive && this.#keepAlives) {
+    if (req.wants10KeepAlive && keepAlives) {
       const sentLength = header.get('Content-Length') !== '' || contentLength !== undefined;
       if (sentLength && header.get('Connection') === 'keep-alive') this.closeAfterReply = false;
     }
@@ -356,7 +371,7 @@ export class ServerResponse implements ResponseWriter, Flusher {
     } else if (req.protoMinor < 1 || req.wantsClose) {
       this.closeAfterReply = true;
     }
-    if (header.get('Connection') === 'close' || !this.#keepAlives) this.closeAfterReply = true;
+    if (header.get('Connection') === 'close' || !keepAlives) this.closeAfterReply = true;
 
     if (bodyAllowedForStatus(code)) {
       if (!header.has('Content-Type') && !hasTE && size > 0) {
@@ -397,10 +412,7 @@ export class ServerResponse implements ResponseWriter, Flusher {
     }
     if (this.#chunking) exclude.add('Content-Length');
 
-    if (
-      this.closeAfterReply &&
-      (!this.#keepAlives || !hasToken(header.get('Connection'), 'close'))
-    ) {
+    if (this.closeAfterReply && (!keepAlives || !hasToken(header.get('Connection'), 'close'))) {
       exclude.add('Connection');
       if (req.protoMinor >= 1) connection = 'close';
     }

@@ -1,0 +1,664 @@
+/**
+ * One HTTP/1.x connection: Go's `conn.serve` — read a request, hand it to the handler, write the
+ * response, and loop for the next one on the same connection until either side closes.
+ *
+ * Design: the connection owns one parser and the chunk it is parsing (`#buf`, `#off`, `#end`).
+ * Everything that needs bytes — the loop waiting for the next head, and a handler reading its
+ * request body — pulls events from the parser through `#event()`, which reads from the socket
+ * only when the parser has consumed every byte it was given. So the body is read exactly as fast
+ * as the handler reads it (backpressure end to end), and nothing is read ahead of a request that
+ * has not started.
+ *
+ * Output is batched: a response's bytes collect in `#out` and reach the socket when the parser
+ * runs out of input — the end of a batch of pipelined requests — or when a handler flushes or
+ * streams. Sixteen pipelined requests in one read become sixteen responses in one write. A batch
+ * made only of text (the usual head plus a string body) leaves as one string.
+ *
+ * Invariants: at most one response is being written at a time, in request order; a request's
+ * body is read to its end (up to `maxPostHandlerReadBytes`) before the next head is parsed, or the
+ * connection closes; after a parse error, a handler error or `closeAfterReply`, nothing more is
+ * read; the connection state seen by `connState` goes new → active ⇄ idle → closed (or hijacked).
+ *
+ * Example: `GET / HTTP/1.1\r\nHost: a\r\n\r\n` arrives → Head → Request built → handler writes
+ * "hi" and returns → finish() commits `HTTP/1.1 200 OK … Content-Length: 2` into `#out` → the
+ * parser reports NeedMore → `#out` is written → state idle → wait for the next read.
+ */
+import { Framing, HTTPParser, ParseError, ParseEvent } from '@servehttp/http-parser';
+import type { Context } from './context.ts';
+import { ErrAbortHandler, ErrBodyReadAfterClose } from './errors.ts';
+import type { Handler } from './handler.ts';
+import { appendTrusted, canonicalHeaderKey, Header } from './header.ts';
+import type { Conn } from './net.ts';
+import { type ContextProvider, Request } from './request.ts';
+import type { Flusher, HijackedConn, Hijacker, ResponseWriter } from './response.ts';
+import { statusText } from './status.ts';
+import { type ResponseRequest, type ResponseSink, ServerResponse } from './wire.ts';
+
+/**
+ * The unread request body the server drains so the connection can be reused; more than this and
+ * it closes instead. Go: `maxPostHandlerReadBytes` (256 KiB).
+ */
+export const maxPostHandlerReadBytes: number = 256 << 10;
+
+/** A connection's state, reported to `Server.connState`. Go: `http.ConnState`. */
+export type ConnState = 'new' | 'active' | 'idle' | 'hijacked' | 'closed';
+
+/** What a connection needs from its server. */
+export interface ConnServer {
+  readonly handler: Handler;
+  readonly maxHeaderBytes: number;
+  readonly readHeaderTimeout: number;
+  readonly readTimeout: number;
+  readonly writeTimeout: number;
+  readonly idleTimeout: number;
+  readonly disableGeneralOptionsHandler: boolean;
+  keepAlivesEnabled(): boolean;
+  logf(message: string): void;
+  setState(c: HTTPConn, state: ConnState): void;
+}
+
+const textEncoder = new TextEncoder();
+
+// How long a closing connection waits for the peer after sending FIN. Go: rstAvoidanceDelay.
+const rstAvoidanceDelay = 500;
+
+function sleepUnref(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    (t as { unref?: () => void }).unref?.();
+  });
+}
+const continueLine = 'HTTP/1.1 100 Continue\r\n\r\n';
+const errorHeaders = '\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n';
+
+// A batch of output parts; strings are either latin1 head text or UTF-8 body text, told apart
+// by the kind recorded beside each part.
+type OutPart = Uint8Array | string;
+const K_BYTES = 0;
+const K_LATIN1 = 1;
+const K_TEXT = 2;
+
+function isASCII(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+function latin1Bytes(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/**
+ * Serves HTTP/1.x on one accepted connection. Created by `Server.serve`; not for direct use.
+ */
+export class HTTPConn implements ResponseSink, ContextProvider {
+  /** The connection's state (Go: `conn.curState`). */
+  state: ConnState = 'new';
+  /** When the state last changed (ms), for shutdown's "new for over 5 s counts as idle". */
+  stateSince: number = Date.now();
+
+  readonly #srv: ConnServer;
+  readonly #conn: Conn;
+  readonly #parser: HTTPParser;
+  readonly #baseCtx: Context;
+  #buf: Uint8Array = new Uint8Array(0);
+  #off = 0;
+  #end = 0;
+  #eof = false;
+
+  #out: OutPart[] = [];
+  #kinds: number[] = [];
+  #outText = true;
+  #closing = false;
+  #writeClosed = false;
+  #hijacked = false;
+
+  // The request being served: its body state and response, and its context if one was asked for.
+  #bodyDone = true;
+  #bodyRead = 0;
+  #expectContinue = false;
+  #sentContinue = false;
+  #res: ServerResponse | undefined;
+  #req: Request | undefined;
+  #cancel: ((reason?: unknown) => void) | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Wraps `conn` for `srv`; `baseCtx` is the parent of every request context. */
+  constructor(srv: ConnServer, conn: Conn, baseCtx: Context) {
+    this.#srv = srv;
+    this.#conn = conn;
+    this.#baseCtx = baseCtx;
+    this.#parser = new HTTPParser({ kind: 'request', maxHeaderBytes: srv.maxHeaderBytes });
+    // Go's background read: a client that goes away (end of stream included) cancels the
+    // context of the request being served.
+    void conn.ended.then(() => this.#onClosed());
+  }
+
+  /** The underlying connection. */
+  get conn(): Conn {
+    return this.#conn;
+  }
+
+  /** Closes the connection now (Server.close, shutdown of an idle connection). */
+  close(): void {
+    this.#conn.close();
+  }
+
+  #onClosed(): void {
+    // The client went away: a handler still running sees its context cancelled.
+    this.#cancel?.(new Error('http: client disconnected'));
+  }
+
+  // ── input ────────────────────────────────────────────────────────────────────────────────
+
+  // Reads the next chunk; false at end of stream.
+  async #fill(): Promise<boolean> {
+    if (this.#eof) return false;
+    const chunk = await this.#conn.read();
+    if (chunk === null) {
+      this.#eof = true;
+      return false;
+    }
+    this.#buf = chunk;
+    this.#off = 0;
+    this.#end = chunk.length;
+    return true;
+  }
+
+  // The next parser event, reading as needed. Returns NeedMore only at end of stream. The
+  // parser is asked even when the chunk is used up: the end of a message needs no bytes.
+  #event(): ParseEvent | Promise<ParseEvent> {
+    const ev = this.#parser.execute(this.#buf, this.#off, this.#end);
+    this.#off = this.#parser.offset;
+    if (ev !== ParseEvent.NeedMore) return ev;
+    return this.#eventSlow();
+  }
+
+  async #eventSlow(): Promise<ParseEvent> {
+    for (;;) {
+      if (!(await this.#fill())) return ParseEvent.NeedMore;
+      const ev = this.#parser.execute(this.#buf, this.#off, this.#end);
+      this.#off = this.#parser.offset;
+      if (ev !== ParseEvent.NeedMore) return ev;
+    }
+  }
+
+  // ── output (ResponseSink) ────────────────────────────────────────────────────────────────
+
+  /** Queues body bytes. */
+  push(data: Uint8Array): void {
+    this.#out.push(data);
+    this.#kinds.push(K_BYTES);
+    this.#outText = false;
+  }
+
+  /** Queues head text (latin1). */
+  pushLatin1(text: string): void {
+    this.#out.push(text);
+    this.#kinds.push(K_LATIN1);
+    if (this.#outText && !isASCII(text)) this.#outText = false;
+  }
+
+  /** Queues body text (UTF-8). */
+  pushText(text: string): void {
+    this.#out.push(text);
+    this.#kinds.push(K_TEXT);
+  }
+
+  /** Writes what is queued; resolves when the socket has taken it. */
+  flush(): void | Promise<void> {
+    const out = this.#out;
+    if (out.length === 0) return;
+    const kinds = this.#kinds;
+    this.#out = [];
+    this.#kinds = [];
+    const allText = this.#outText;
+    this.#outText = true;
+    if (allText) {
+      // Every part is text and every head part ASCII, so UTF-8 of the whole is the wire form.
+      return this.#conn.write(out.length === 1 ? (out[0] as string) : out.join(''));
+    }
+    let size = 0;
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < out.length; i++) {
+      const p = out[i] as OutPart;
+      const b =
+        typeof p !== 'string' ? p : kinds[i] === K_LATIN1 ? latin1Bytes(p) : textEncoder.encode(p);
+      parts.push(b);
+      size += b.length;
+    }
+    const all = new Uint8Array(size);
+    let at = 0;
+    for (const b of parts) {
+      all.set(b, at);
+      at += b.length;
+    }
+    return this.#conn.write(all);
+  }
+
+  /** Logs through the server. */
+  log(message: string): void {
+    this.#srv.logf(message);
+  }
+
+  // ── ContextProvider: a request's context, made only when asked for ─────────────────────────
+
+  /** Builds the current request's cancellable context. */
+  provideContext(): Context {
+    const [ctx, cancel] = this.#baseCtx.withCancel();
+    this.#cancel = cancel;
+    return ctx;
+  }
+
+  // ── the loop ────────────────────────────────────────────────────────────────────────────
+
+  /** Serves requests until the connection is done. Never rejects. */
+  async serve(): Promise<void> {
+    try {
+      await this.#loop();
+    } catch (err) {
+      this.#srv.logf(`http: connection error: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      this.#clearTimer();
+      if (!this.#hijacked) {
+        if (this.#writeClosed) {
+          // Go's closeWriteAndWait: after our FIN, give the peer a moment to read the last
+          // response and close first; closing at once could reset the connection and destroy
+          // that response in the peer's buffers.
+          await Promise.race([this.#conn.closed, sleepUnref(rstAvoidanceDelay)]);
+        }
+        this.#conn.close();
+        this.#setState('closed');
+      }
+    }
+  }
+
+  #closeWrite(): void {
+    this.#writeClosed = true;
+    this.#conn.closeWrite();
+  }
+
+  #setState(state: ConnState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.stateSince = Date.now();
+    this.#srv.setState(this, state);
+  }
+
+  #armTimer(ms: number): void {
+    this.#clearTimer();
+    if (ms > 0) {
+      this.#timer = setTimeout(() => this.#conn.close(), ms);
+      (this.#timer as { unref?: () => void }).unref?.();
+    }
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  async #loop(): Promise<void> {
+    const srv = this.#srv;
+    for (;;) {
+      // Wait for the next head. Output goes out when input runs dry: the end of a batch. The
+      // parser first reports the end of the previous message (MessageEnd), which needs no
+      // bytes, so it is asked even when the chunk is used up.
+      let ev: ParseEvent;
+      try {
+        ev = this.#parser.execute(this.#buf, this.#off, this.#end);
+        this.#off = this.#parser.offset;
+        for (;;) {
+          if (ev === ParseEvent.MessageEnd) {
+            ev = this.#parser.execute(this.#buf, this.#off, this.#end);
+            this.#off = this.#parser.offset;
+            continue;
+          }
+          if (ev !== ParseEvent.NeedMore) break;
+          const w = this.flush();
+          if (w !== undefined) await w;
+          if (this.#closing) return;
+          if (this.state !== 'new') this.#setState('idle');
+          this.#armTimer(
+            this.state === 'idle'
+              ? srv.idleTimeout || srv.readTimeout
+              : srv.readHeaderTimeout || srv.readTimeout,
+          );
+          if (!(await this.#fill())) return;
+          if (this.state !== 'active') this.#setState('active');
+          this.#armTimer(srv.readHeaderTimeout || srv.readTimeout);
+          ev = this.#parser.execute(this.#buf, this.#off, this.#end);
+          this.#off = this.#parser.offset;
+        }
+      } catch (err) {
+        if (err instanceof ParseError) await this.#replyParseError(err);
+        return;
+      }
+      if (ev === ParseEvent.Stopped) return;
+      if (ev !== ParseEvent.Head) return;
+      if (this.state !== 'active') this.#setState('active');
+      let more = this.#serveRequest();
+      if (more instanceof Promise) more = await more;
+      if (!more) return;
+      if (this.#closing) {
+        await this.flush();
+        this.#closeWrite();
+        return;
+      }
+    }
+  }
+
+  // Answers a malformed request as Go does, then the connection closes.
+  async #replyParseError(err: ParseError): Promise<void> {
+    this.#out = [];
+    this.#outText = true;
+    const code = err.status;
+    const head = `HTTP/1.1 ${code} ${statusText(code)}`;
+    const body =
+      code === 501 ? 'Unsupported transfer encoding' : `${code} ${statusText(code)}: ${err.reason}`;
+    await this.#conn.write(head + errorHeaders + body);
+    this.#closeWrite();
+  }
+
+  // Builds the request from the parsed head, runs the handler, finishes the response and
+  // drains the body. Returns whether the connection goes on to the next request — directly when
+  // everything ran synchronously (no promise on the hot path), else as a promise.
+  #serveRequest(): boolean | Promise<boolean> {
+    const p = this.#parser;
+    const srv = this.#srv;
+    const method = p.method;
+    const target = p.target;
+    const minor = p.versionMinor;
+    const header = new Header();
+    const n = p.headerCount;
+    for (let i = 0; i < n; i++) {
+      appendTrusted(header, canonicalHeaderKey(p.headerName(i)), p.headerValue(i));
+    }
+    const framing = p.framing;
+    this.#bodyDone = framing === Framing.None;
+    this.#bodyRead = 0;
+    this.#expectContinue = p.expectContinue && !this.#bodyDone;
+    this.#sentContinue = false;
+    const keepAlive = p.keepAlive;
+    const wantsClose = !keepAlive;
+    const resReq: ResponseRequest = {
+      method,
+      protoMinor: minor,
+      wantsClose: minor >= 1 && wantsClose,
+      wants10KeepAlive: minor === 0 && keepAlive,
+    };
+    const w = new ServerResponse(resReq, this, srv);
+    const contentLength =
+      framing === Framing.Length ? p.contentLength : framing === Framing.None ? 0 : -1;
+    const r = new Request({
+      method,
+      target,
+      proto: minor === 1 ? 'HTTP/1.1' : 'HTTP/1.0',
+      header,
+      remoteAddr: String(this.#conn.remoteAddr),
+      body: this.#bodyDone ? null : new BodyReader(this),
+      contentLength,
+      close: wantsClose,
+      context: this,
+    });
+    this.#req = r;
+    this.#res = w;
+    this.#cancel = undefined;
+    this.#armTimer(srv.writeTimeout);
+    const rw = new ConnResponseWriter(w, this);
+
+    let result: void | Promise<void>;
+    try {
+      if (!srv.disableGeneralOptionsHandler && method === 'OPTIONS' && target === '*') {
+        result = globalOptions(rw, r);
+      } else {
+        result = srv.handler.serveHTTP(rw, r);
+      }
+    } catch (err) {
+      this.#handlerFailed(err, r);
+      return false;
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        () => this.#afterHandler(w),
+        (err: unknown) => {
+          this.#handlerFailed(err, r);
+          return false;
+        },
+      );
+    }
+    return this.#afterHandler(w);
+  }
+
+  #handlerFailed(err: unknown, r: Request): void {
+    this.#cancel?.(err);
+    this.#closing = true;
+    if (this.#hijacked) return;
+    if (err !== ErrAbortHandler) {
+      const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);
+      this.#srv.logf(`http: panic serving ${r.remoteAddr}: ${stack}`);
+    }
+    // Nothing of a half-written response may be mistaken for a whole one: drop what is queued
+    // and end the stream (the client sees EOF, as with Go's panicking handler).
+    this.#out = [];
+    this.#kinds = [];
+    this.#closeWrite();
+  }
+
+  // After the handler returned: finish the response, then make the connection ready for the
+  // next request (drain the body) or decide to close.
+  #afterHandler(w: ServerResponse): boolean | Promise<boolean> {
+    if (this.#hijacked) return false;
+    // The rest of the body: small enough to skip over, or the connection cannot be reused.
+    if (!this.#bodyDone) {
+      const p = this.#parser;
+      const remaining = p.framing === Framing.Length ? p.contentLength - this.#bodyRead : -1;
+      if (remaining > maxPostHandlerReadBytes || (this.#expectContinue && !this.#sentContinue)) {
+        // Go (issue 11549): a client told to wait for 100 Continue may still send the body
+        // later, so the stream position is unknown: close.
+        w.closeAfterReply = true;
+      }
+    }
+    w.finish();
+    this.#cancel?.();
+    this.#cancel = undefined;
+    this.#clearTimer();
+    if (w.closeAfterReply || !this.#srv.keepAlivesEnabled()) this.#closing = true;
+    if (this.#closing) return this.#closeAfterFlushSync();
+    if (this.#bodyDone) return true;
+    return this.#drainBody();
+  }
+
+  #closeAfterFlushSync(): false | Promise<boolean> {
+    const f = this.flush();
+    if (f === undefined) {
+      this.#closeWrite();
+      return false;
+    }
+    return f.then(() => this.#closeAfterFlush());
+  }
+
+  #closeAfterFlush(): boolean {
+    this.#closeWrite();
+    return false;
+  }
+
+  async #drainBody(): Promise<boolean> {
+    let skipped = 0;
+    try {
+      while (!this.#bodyDone) {
+        const chunk = await this.readBody();
+        if (chunk === null) break;
+        skipped += chunk.length;
+        if (skipped > maxPostHandlerReadBytes) {
+          this.#closing = true;
+          break;
+        }
+      }
+    } catch {
+      this.#closing = true;
+    }
+    if (this.#closing) {
+      await this.flush();
+      this.#closeWrite();
+      return false;
+    }
+    return true;
+  }
+
+  // ── request body ──────────────────────────────────────────────────────────────────────
+
+  /** Next chunk of the current request's body, or null at its end. For {@link BodyReader}. */
+  async readBody(): Promise<Uint8Array | null> {
+    if (this.#bodyDone) return null;
+    if (this.#expectContinue && !this.#sentContinue) {
+      this.#sentContinue = true;
+      // Only a response that has not started may be preceded by 100 Continue.
+      if (this.#res !== undefined && this.#res.status === 0) {
+        this.pushLatin1(continueLine);
+        await this.flush();
+      }
+    }
+    for (;;) {
+      let ev: ParseEvent;
+      try {
+        const next = this.#event();
+        ev = next instanceof Promise ? await next : next;
+      } catch (err) {
+        // A malformed body: the stream has no trustworthy boundary any more.
+        this.#bodyDone = true;
+        this.#closing = true;
+        throw err;
+      }
+      switch (ev) {
+        case ParseEvent.Body: {
+          const b = this.#parser.body();
+          this.#bodyRead += b.length;
+          return b;
+        }
+        case ParseEvent.Trailers: {
+          const req = this.#req;
+          if (req !== undefined) {
+            const p = this.#parser;
+            for (let i = 0; i < p.trailerCount; i++) {
+              appendTrusted(req.trailer, canonicalHeaderKey(p.trailerName(i)), p.trailerValue(i));
+            }
+          }
+          break;
+        }
+        case ParseEvent.ChunkExtension:
+          break;
+        case ParseEvent.MessageEnd:
+          this.#bodyDone = true;
+          return null;
+        default:
+          // End of stream (or the parser stopped) inside a body: it can never be completed.
+          this.#bodyDone = true;
+          this.#closing = true;
+          throw new Error('http: unexpected EOF reading request body');
+      }
+    }
+  }
+
+  // ── hijack ────────────────────────────────────────────────────────────────────────────
+
+  /** Hands the raw connection to the handler. */
+  hijack(): HijackedConn {
+    this.#hijacked = true;
+    this.#closing = true;
+    this.#res?.markHijacked();
+    this.#clearTimer();
+    this.#setState('hijacked');
+    const buffered =
+      this.#off < this.#end ? this.#buf.slice(this.#off, this.#end) : new Uint8Array(0);
+    this.#off = this.#end;
+    const c = this.#conn;
+    return {
+      buffered,
+      remoteAddr: String(c.remoteAddr),
+      localAddr: String(c.localAddr),
+      write: (data) => c.write(data),
+      close: () => c.close(),
+      [Symbol.asyncIterator]: () => c[Symbol.asyncIterator](),
+    };
+  }
+}
+
+/** The request body as the handler reads it: pulled through the connection's parser. */
+class BodyReader implements AsyncIterable<Uint8Array> {
+  readonly #c: HTTPConn;
+  #done = false;
+
+  constructor(c: HTTPConn) {
+    this.#c = c;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    if (this.#done) throw ErrBodyReadAfterClose;
+    return {
+      next: async (): Promise<IteratorResult<Uint8Array>> => {
+        const chunk = this.#done ? null : await this.#c.readBody();
+        if (chunk === null) {
+          this.#done = true;
+          return { done: true, value: undefined };
+        }
+        return { done: false, value: chunk };
+      },
+      return: async (): Promise<IteratorResult<Uint8Array>> => {
+        this.#done = true;
+        return { done: true, value: undefined };
+      },
+    };
+  }
+}
+
+/**
+ * The writer a handler gets: the response plus the connection's capabilities (flush, hijack),
+ * found the way Go finds `http.Flusher` and `http.Hijacker`.
+ */
+class ConnResponseWriter implements ResponseWriter, Flusher, Hijacker {
+  readonly #w: ServerResponse;
+  readonly #c: HTTPConn;
+
+  constructor(w: ServerResponse, c: HTTPConn) {
+    this.#w = w;
+    this.#c = c;
+  }
+
+  header(): Header {
+    return this.#w.header();
+  }
+
+  writeHeader(statusCode: number): void {
+    this.#w.writeHeader(statusCode);
+  }
+
+  write(chunk: string | Uint8Array): void | Promise<void> {
+    return this.#w.write(chunk);
+  }
+
+  flush(): void | Promise<void> {
+    return this.#w.flush();
+  }
+
+  hijack(): HijackedConn {
+    return this.#c.hijack();
+  }
+}
+
+// Go's globalOptionsHandler: `OPTIONS *` is about the server, not a resource: 200, no body.
+function globalOptions(w: ResponseWriter, r: Request): void | Promise<void> {
+  w.header().set('Content-Length', '0');
+  if (r.contentLength === 0) return;
+  // Go reads up to 4 KiB of a body so the connection can be reused.
+  return (async () => {
+    let n = 0;
+    for await (const chunk of r) {
+      n += chunk.length;
+      if (n > 4 << 10) break;
+    }
+  })();
+}

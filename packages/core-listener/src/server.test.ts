@@ -1,0 +1,482 @@
+import { afterEach, describe, expect, test } from 'bun:test';
+import { connect, type Socket } from 'node:net';
+import type { ConnState } from './conn.ts';
+import { ErrAbortHandler, ErrServerClosed } from './errors.ts';
+import type { HandlerLike } from './handler.ts';
+import { listen, openNetResources } from './net.ts';
+import type { Request } from './request.ts';
+import type { Flusher, Hijacker, ResponseWriter } from './response.ts';
+import { Server, type ServerOptions } from './server.ts';
+
+// One wire-level suite over both socket backends (Go's run(t, f, modes)), raw bytes in and out,
+// with a check after each test that no listener or connection is left open (Go's afterTest).
+const backends = ['bun', 'node'] as const;
+const servers: Server[] = [];
+const sockets: Socket[] = [];
+
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.destroy();
+  for (const s of servers.splice(0)) await s.close();
+  const deadline = Date.now() + 2000;
+  while (openNetResources().conns + openNetResources().listeners > 0 && Date.now() < deadline) {
+    await Bun.sleep(5);
+  }
+  expect(openNetResources()).toEqual({ listeners: 0, conns: 0 });
+});
+
+async function start(backend: 'bun' | 'node', handler: HandlerLike, opts: ServerOptions = {}) {
+  const logs: string[] = [];
+  const srv = new Server({ handler, errorLog: (m) => logs.push(m), ...opts });
+  servers.push(srv);
+  const l = await listen('tcp', '127.0.0.1:0', { backend });
+  const served = srv.serve(l).catch((e: unknown) => e);
+  return { srv, port: l.addr().port, logs, served };
+}
+
+/** A raw client: write bytes, read until a predicate holds or the peer closes. */
+function client(port: number): Promise<{
+  s: Socket;
+  read: (until?: (s: string) => boolean) => Promise<string>;
+  closed: Promise<void>;
+}> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ port, host: '127.0.0.1' });
+    sockets.push(s);
+    let buf = '';
+    let waiter: (() => void) | undefined;
+    let ended = false;
+    const closed = new Promise<void>((r) => s.once('close', () => r()));
+    s.on('data', (d: Buffer) => {
+      buf += d.toString('latin1');
+      waiter?.();
+    });
+    s.on('end', () => {
+      ended = true;
+      waiter?.();
+    });
+    s.on('error', () => {});
+    const read = (until: (x: string) => boolean = () => false): Promise<string> =>
+      new Promise((res, rej) => {
+        const timer = setTimeout(() => rej(new Error(`timeout; got ${JSON.stringify(buf)}`)), 5000);
+        const check = (): void => {
+          if (until(buf) || ended) {
+            clearTimeout(timer);
+            waiter = undefined;
+            const out = buf;
+            buf = '';
+            res(out);
+          }
+        };
+        waiter = check;
+        check();
+      });
+    s.once('connect', () => resolve({ s, read, closed }));
+    s.once('error', reject);
+  });
+}
+
+const mask = (s: string): string => s.replace(/Date: [^\r]+\r\n/g, 'Date: D\r\n');
+const completeResponses = (n: number) => (s: string) => {
+  // Count responses whose Content-Length bodies are complete.
+  let at = 0;
+  let count = 0;
+  for (;;) {
+    const h = s.indexOf('\r\n\r\n', at);
+    if (h === -1) return count >= n;
+    const head = s.slice(at, h);
+    const cl = /Content-Length: (\d+)/.exec(head);
+    const end = h + 4 + (cl ? Number(cl[1]) : 0);
+    if (end > s.length) return count >= n;
+    count++;
+    at = end;
+    if (count >= n) return true;
+  }
+};
+
+const hello = (w: ResponseWriter) => void w.write('Hello, World!');
+
+describe.each(backends)('%s backend: one connection (Go conn.serve)', (backend) => {
+  test('GET is answered like Go answers it, and the connection is kept alive', async () => {
+    const { port } = await start(backend, hello);
+    const c = await client(port);
+    c.s.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(mask(await c.read(completeResponses(1)))).toBe(
+      'HTTP/1.1 200 OK\r\nDate: D\r\nContent-Length: 13\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello, World!',
+    );
+    c.s.write('GET /again HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(await c.read(completeResponses(1))).toEndWith('Hello, World!');
+  });
+
+  test('pipelined requests are answered in order, in one write', async () => {
+    const seen: string[] = [];
+    const { port } = await start(backend, (w: ResponseWriter, r: Request) => {
+      seen.push(r.url.path);
+      void w.write(r.url.path);
+    });
+    const c = await client(port);
+    c.s.write(
+      'GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\nGET /3 HTTP/1.1\r\nHost: x\r\n\r\n',
+    );
+    const out = await c.read(completeResponses(3));
+    expect(seen).toEqual(['/1', '/2', '/3']);
+    expect(out.match(/\r\n\r\n\/\d/g)).toEqual(['\r\n\r\n/1', '\r\n\r\n/2', '\r\n\r\n/3']);
+  });
+
+  const bodies: [name: string, request: string][] = [
+    ['Content-Length', 'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world'],
+    [
+      'chunked',
+      'POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n',
+    ],
+  ];
+  test.each(bodies)('a %s body is read by the handler', async (_name, request) => {
+    const { port } = await start(backend, async (w: ResponseWriter, r: Request) => {
+      void w.write(`got:${await r.text()}`);
+    });
+    const c = await client(port);
+    c.s.write(request);
+    expect(await c.read(completeResponses(1))).toEndWith('got:hello world');
+  });
+
+  test('a body the handler did not read is skipped, and the next request is served', async () => {
+    const { port } = await start(
+      backend,
+      (w: ResponseWriter, r: Request) => void w.write(r.method),
+    );
+    const c = await client(port);
+    c.s.write(
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nabcdeGET / HTTP/1.1\r\nHost: x\r\n\r\n',
+    );
+    const out = await c.read(completeResponses(2));
+    expect(out.match(/\r\n\r\n(POST|GET)/g)).toEqual(['\r\n\r\nPOST', '\r\n\r\nGET']);
+  });
+
+  test('an unread body over 256 KiB closes the connection (Go maxPostHandlerReadBytes)', async () => {
+    const { port } = await start(backend, hello);
+    const c = await client(port);
+    c.s.write(`POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${300 * 1024}\r\n\r\n`);
+    const out = await c.read(completeResponses(1));
+    expect(out).toContain('Connection: close\r\n');
+    await c.closed;
+  });
+
+  const badRequests: [name: string, request: string, status: string][] = [
+    [
+      'a header name with a space',
+      'GET / HTTP/1.1\r\nHost: x\r\nBad Name: v\r\n\r\n',
+      '400 Bad Request',
+    ],
+    ['HTTP/1.1 without Host', 'GET / HTTP/1.1\r\n\r\n', '400 Bad Request'],
+    [
+      'Content-Length with Transfer-Encoding',
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n',
+      '400 Bad Request',
+    ],
+    [
+      'an unknown transfer coding',
+      'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n',
+      '501 Not Implemented',
+    ],
+    [
+      'HTTP/2.0 on the request line',
+      'GET / HTTP/2.0\r\nHost: x\r\n\r\n',
+      '505 HTTP Version Not Supported',
+    ],
+  ];
+  test.each(badRequests)(
+    '%s → %s with Connection: close, then close',
+    async (_name, request, status) => {
+      const { port } = await start(backend, hello);
+      const c = await client(port);
+      c.s.write(request);
+      const out = await c.read();
+      expect(
+        out.startsWith(
+          `HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n`,
+        ),
+      ).toBe(true);
+      await c.closed;
+    },
+  );
+
+  test('a head over maxHeaderBytes is 431', async () => {
+    const { port } = await start(backend, hello, { maxHeaderBytes: 1024 });
+    const c = await client(port);
+    c.s.write(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(2000)}\r\n\r\n`);
+    expect(await c.read()).toStartWith('HTTP/1.1 431 Request Header Fields Too Large\r\n');
+  });
+
+  test('a handler that throws is logged, its connection closed, and the server serves on', async () => {
+    const { port, logs } = await start(backend, (w: ResponseWriter, r: Request) => {
+      if (r.url.path === '/boom') throw new Error('kaboom');
+      if (r.url.path === '/abort') throw ErrAbortHandler;
+      void w.write('fine');
+    });
+    const c1 = await client(port);
+    c1.s.write('GET /boom HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(await c1.read()).toBe('');
+    await c1.closed;
+    const c2 = await client(port);
+    c2.s.write('GET /abort HTTP/1.1\r\nHost: x\r\n\r\n');
+    await c2.closed;
+    const c3 = await client(port);
+    c3.s.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(await c3.read(completeResponses(1))).toEndWith('fine');
+    expect(logs.length).toBe(1);
+    expect(logs[0]).toStartWith('http: panic serving 127.0.0.1:');
+    expect(logs[0]).toContain('kaboom');
+  });
+
+  test('OPTIONS * is answered by the server: 200, Content-Length: 0 (Go globalOptionsHandler)', async () => {
+    let called = false;
+    const { port } = await start(backend, () => {
+      called = true;
+    });
+    const c = await client(port);
+    c.s.write('OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(mask(await c.read(completeResponses(1)))).toBe(
+      'HTTP/1.1 200 OK\r\nContent-Length: 0\r\nDate: D\r\n\r\n',
+    );
+    expect(called).toBe(false);
+  });
+
+  test('Expect: 100-continue gets 100 Continue only when the handler reads the body', async () => {
+    const { port } = await start(backend, async (w: ResponseWriter, r: Request) => {
+      if (r.url.path === '/read') void w.write(await r.text());
+      else void w.write('no read');
+    });
+    const c = await client(port);
+    c.s.write(
+      'POST /read HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n',
+    );
+    expect(await c.read((s) => s.includes('\r\n\r\n'))).toBe('HTTP/1.1 100 Continue\r\n\r\n');
+    c.s.write('ok');
+    expect(await c.read(completeResponses(1))).toEndWith('\r\n\r\nok');
+    const c2 = await client(port);
+    c2.s.write(
+      'POST /skip HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n',
+    );
+    const out = await c2.read(completeResponses(1));
+    expect(out).not.toContain('100 Continue');
+    // The body may still come later: the connection cannot be reused (Go issue 11549).
+    expect(out).toContain('Connection: close');
+  });
+
+  test('HTTP/1.0 closes after the response unless keep-alive was asked for', async () => {
+    const { port } = await start(backend, hello);
+    const c = await client(port);
+    c.s.write('GET / HTTP/1.0\r\n\r\n');
+    expect(await c.read()).toStartWith('HTTP/1.0 200 OK\r\n');
+    await c.closed;
+    const k = await client(port);
+    k.s.write('GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n');
+    expect(await k.read(completeResponses(1))).toContain('Connection: keep-alive\r\n');
+    k.s.write('GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n');
+    expect(await k.read(completeResponses(1))).toEndWith('Hello, World!');
+  });
+
+  test('Connection: close from the client is honoured', async () => {
+    const { port } = await start(backend, hello);
+    const c = await client(port);
+    c.s.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(await c.read()).toContain('Connection: close\r\n');
+    await c.closed;
+  });
+
+  test('flush streams: the client sees each event before the handler ends', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const { port } = await start(backend, async (w: ResponseWriter) => {
+      w.header().set('Content-Type', 'text/event-stream');
+      void w.write('data: one\n\n');
+      await (w as unknown as Flusher).flush();
+      await gate;
+      void w.write('data: two\n\n');
+    });
+    const c = await client(port);
+    c.s.write('GET /events HTTP/1.1\r\nHost: x\r\n\r\n');
+    const first = await c.read((s) => s.includes('data: one'));
+    expect(first).toContain('Transfer-Encoding: chunked\r\n');
+    expect(first).not.toContain('two');
+    release();
+    expect(await c.read((s) => s.includes('0\r\n\r\n'))).toBe('b\r\ndata: two\n\n\r\n0\r\n\r\n');
+  });
+
+  test('the request context aborts when the handler returns and when the client leaves', async () => {
+    let afterReturn: AbortSignal | undefined;
+    let leftEarly: Promise<unknown> | undefined;
+    const { port } = await start(backend, async (w: ResponseWriter, r: Request) => {
+      const signal = r.context().signal;
+      if (r.url.path === '/wait') {
+        leftEarly = new Promise((resolve) =>
+          signal.addEventListener('abort', () => resolve(signal.reason)),
+        );
+        await leftEarly;
+        return;
+      }
+      afterReturn = signal;
+      void w.write('x');
+    });
+    const c = await client(port);
+    c.s.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await c.read(completeResponses(1));
+    expect(afterReturn?.aborted).toBe(true);
+    const c2 = await client(port);
+    c2.s.write('GET /wait HTTP/1.1\r\nHost: x\r\n\r\n');
+    await Bun.sleep(20);
+    c2.s.destroy();
+    expect(await leftEarly).toBeInstanceOf(Error);
+  });
+
+  test('hijack hands over the raw connection and the bytes read ahead', async () => {
+    const { port } = await start(backend, async (w: ResponseWriter) => {
+      const raw = (w as unknown as Hijacker).hijack();
+      await raw.write(
+        `HTTP/1.1 101 Switching Protocols\r\n\r\nbuffered=${new TextDecoder().decode(raw.buffered)}`,
+      );
+      for await (const chunk of raw) {
+        await raw.write(`echo:${new TextDecoder().decode(chunk)}`);
+        break;
+      }
+      raw.close();
+    });
+    const c = await client(port);
+    c.s.write('GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: test\r\nConnection: Upgrade\r\n\r\nearly');
+    expect(await c.read((s) => s.includes('buffered='))).toBe(
+      'HTTP/1.1 101 Switching Protocols\r\n\r\nbuffered=early',
+    );
+    c.s.write('ping');
+    expect(await c.read((s) => s.includes('echo:'))).toBe('echo:ping');
+    await c.closed;
+  });
+
+  test('connState reports new → active → idle → closed', async () => {
+    const states: ConnState[] = [];
+    const { port } = await start(backend, hello, { connState: (_c, s) => states.push(s) });
+    const c = await client(port);
+    c.s.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await c.read(completeResponses(1));
+    await Bun.sleep(10);
+    c.s.end();
+    await c.closed;
+    const deadline = Date.now() + 2000;
+    while (states.at(-1) !== 'closed' && Date.now() < deadline) await Bun.sleep(5);
+    expect(states).toEqual(['new', 'active', 'idle', 'closed']);
+  });
+
+  test('fetch() from the runtime talks to it', async () => {
+    const { port } = await start(backend, async (w: ResponseWriter, r: Request) => {
+      w.header().set('Content-Type', 'application/json');
+      void w.write(JSON.stringify({ method: r.method, body: await r.text(), host: r.host }));
+    });
+    const res = await fetch(`http://127.0.0.1:${port}/p`, { method: 'PUT', body: 'data' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ method: 'PUT', body: 'data', host: `127.0.0.1:${port}` });
+  });
+});
+
+describe.each(backends)('%s backend: the Server (Go Server)', (backend) => {
+  test('shutdown closes idle connections, lets active ones finish, and serve rejects ErrServerClosed', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const { srv, port, served } = await start(backend, async (w: ResponseWriter, r: Request) => {
+      if (r.url.path === '/slow') await gate;
+      void w.write('done');
+    });
+    const idle = await client(port);
+    idle.s.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await idle.read(completeResponses(1));
+    const busy = await client(port);
+    busy.s.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
+    await Bun.sleep(20);
+    let finished = false;
+    const down = srv.shutdown().then(() => {
+      finished = true;
+    });
+    await idle.closed;
+    await Bun.sleep(20);
+    expect(finished).toBe(false);
+    release();
+    const out = await busy.read();
+    expect(out).toContain('Connection: close\r\n');
+    expect(out).toEndWith('done');
+    await down;
+    expect(await served).toBe(ErrServerClosed);
+    // No new connections after shutdown.
+    await expect(client(port)).rejects.toThrow();
+  });
+
+  test('shutdown rejects when its signal aborts first, and close() ends everything', async () => {
+    const { srv, port } = await start(backend, () => new Promise<void>(() => {}));
+    const c = await client(port);
+    c.s.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await Bun.sleep(20);
+    const ac = new AbortController();
+    const down = srv.shutdown(ac.signal);
+    ac.abort(new Error('deadline'));
+    await expect(down).rejects.toThrow('deadline');
+    await srv.close();
+    await c.closed;
+  });
+
+  test('disableKeepAlives closes after each response', async () => {
+    const { port } = await start(backend, hello, { disableKeepAlives: true });
+    const c = await client(port);
+    c.s.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(await c.read()).toContain('Connection: close\r\n');
+    await c.closed;
+  });
+});
+
+describe('Server without the network', () => {
+  test('a server without a handler says what to do', async () => {
+    const srv = new Server({ addr: '127.0.0.1:0' });
+    await expect(srv.listenAndServe()).rejects.toThrow(
+      'http: Server has no handler; pass { handler } (servemux.listenAndServe serves DefaultServeMux)',
+    );
+  });
+
+  test('a handler that is neither a function nor a Handler is a TypeError naming it', () => {
+    expect(() => new Server({ handler: 42 as unknown as HandlerLike })).toThrow(
+      'http: Server handler must be a function (w, r) => … or an object with serveHTTP(w, r), got number 42',
+    );
+  });
+
+  test('temporary accept errors back off 5 ms doubling to 1 s, logged like Go', async () => {
+    const logs: string[] = [];
+    const srv = new Server({ handler: hello, errorLog: (m) => logs.push(m) });
+    let calls = 0;
+    const err = Object.assign(new Error('accept: too many open files'), { code: 'EMFILE' });
+    const fatal = Object.assign(new Error('accept: invalid argument'), { code: 'EINVAL' });
+    const times: number[] = [];
+    const fake = {
+      accept: async () => {
+        times.push(Date.now());
+        calls++;
+        throw calls <= 4 ? err : fatal;
+      },
+      close: async () => {},
+      addr: () => ({
+        network: 'tcp' as const,
+        host: '127.0.0.1',
+        port: 1,
+        toString: () => '127.0.0.1:1',
+      }),
+    };
+    await expect(srv.serve(fake)).rejects.toBe(fatal);
+    expect(logs).toEqual([
+      'http: Accept error: accept: too many open files; retrying in 5ms',
+      'http: Accept error: accept: too many open files; retrying in 10ms',
+      'http: Accept error: accept: too many open files; retrying in 20ms',
+      'http: Accept error: accept: too many open files; retrying in 40ms',
+    ]);
+    const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
+    const waited = [5, 10, 20, 40];
+    // Each retry came no sooner than its back-off (1 ms of timer slack allowed).
+    expect(gaps.map((g, i) => g >= (waited[i] ?? 0) - 1)).toEqual([true, true, true, true]);
+  });
+});

@@ -1,0 +1,322 @@
+/**
+ * `Server`: Go's `http.Server` — `listenAndServe()`, `serve(listener)` with its accept loop,
+ * and graceful `shutdown()`.
+ *
+ * Design: `serve` pulls connections from a `Listener` in a loop (Go's `for { l.Accept() }`) and
+ * starts one `HTTPConn.serve()` task per connection without awaiting it (`go c.serve(ctx)`).
+ * Temporary accept errors — the process or the system is out of file descriptors or buffers —
+ * back off 5 ms, doubling to 1 s, and are logged, as in Go; any other error ends `serve`.
+ * Every connection is tracked with its state, so that `shutdown` can close the idle ones at once
+ * and the others as soon as their current response is done, and `close` can close them all.
+ *
+ * Example: `new Server({ addr: ':8080', handler }).listenAndServe()` listens on every interface
+ * and rejects with `ErrServerClosed` once `shutdown()` or `close()` is called.
+ */
+import { splitHostPort } from './addr.ts';
+import { type ConnServer, type ConnState, HTTPConn } from './conn.ts';
+import { Context, createKey } from './context.ts';
+import { ErrServerClosed } from './errors.ts';
+import { type Handler, type HandlerLike, toHandler } from './handler.ts';
+import { type Conn, type Listener, listen } from './net.ts';
+
+/**
+ * The default limit on request head size, 1 MiB. Go: `http.DefaultMaxHeaderBytes`.
+ */
+export const DefaultMaxHeaderBytes: number = 1 << 20;
+
+/** Context key under which request contexts carry their Server. Go: `http.ServerContextKey`. */
+export const ServerContextKey: import('./context.ts').ContextKey<Server> =
+  createKey<Server>('http-server');
+
+/** Context key for the local address a request arrived on. Go: `http.LocalAddrContextKey`. */
+export const LocalAddrContextKey: import('./context.ts').ContextKey<string> =
+  createKey<string>('local-addr');
+
+/** The fields of a {@link Server}; all optional. Durations are milliseconds, 0 = none. */
+export interface ServerOptions {
+  /** `host:port` for `listenAndServe`; `''` means `:http`. */
+  addr?: string;
+  /** The handler every request goes to. */
+  handler?: HandlerLike;
+  /** Max time to read a whole request, body included. Go: `ReadTimeout`. */
+  readTimeout?: number;
+  /** Max time to read a request head; falls back to `readTimeout`. Go: `ReadHeaderTimeout`. */
+  readHeaderTimeout?: number;
+  /** Max time from the end of the head to the end of the response. Go: `WriteTimeout`. */
+  writeTimeout?: number;
+  /** Max time to wait for the next request on a kept-alive connection; falls back to
+   * `readTimeout`. Go: `IdleTimeout`. */
+  idleTimeout?: number;
+  /** Max bytes of a request head; default {@link DefaultMaxHeaderBytes}. Go: `MaxHeaderBytes`. */
+  maxHeaderBytes?: number;
+  /** Called on every connection state change. Go: `ConnState`. */
+  connState?: (conn: Conn, state: ConnState) => void;
+  /** The parent context of every request on a listener. Go: `BaseContext`. */
+  baseContext?: (listener: Listener) => Context;
+  /** Derives the context of a connection's requests. Go: `ConnContext`. */
+  connContext?: (ctx: Context, conn: Conn) => Context;
+  /** Where the server logs; default `console.error`. Go: `ErrorLog`. */
+  errorLog?: (message: string) => void;
+  /** Close every connection after one response. Go: `SetKeepAlivesEnabled(false)`. */
+  disableKeepAlives?: boolean;
+  /** Send `OPTIONS *` to the handler instead of answering it. Go: same name. */
+  disableGeneralOptionsHandler?: boolean;
+}
+
+// Accept errors worth retrying: resource exhaustion and a peer that left before accept.
+const temporaryCodes = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM', 'ECONNABORTED', 'EAGAIN']);
+
+function isTemporary(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && temporaryCodes.has(code);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * An HTTP server. Go: `http.Server`: the same fields (in camelCase, durations in ms) and methods,
+ * with promises where Go blocks.
+ */
+export class Server implements ConnServer {
+  /** Address for `listenAndServe`. */
+  addr: string;
+  /** The handler (set through the constructor or directly). */
+  handler: Handler;
+  /** See {@link ServerOptions.readTimeout}. */
+  readTimeout: number;
+  /** See {@link ServerOptions.readHeaderTimeout}. */
+  readHeaderTimeout: number;
+  /** See {@link ServerOptions.writeTimeout}. */
+  writeTimeout: number;
+  /** See {@link ServerOptions.idleTimeout}. */
+  idleTimeout: number;
+  /** See {@link ServerOptions.maxHeaderBytes}. */
+  maxHeaderBytes: number;
+  /** See {@link ServerOptions.disableGeneralOptionsHandler}. */
+  disableGeneralOptionsHandler: boolean;
+  /** See {@link ServerOptions.connState}. */
+  connState: ((conn: Conn, state: ConnState) => void) | undefined;
+  /** See {@link ServerOptions.baseContext}. */
+  baseContext: ((listener: Listener) => Context) | undefined;
+  /** See {@link ServerOptions.connContext}. */
+  connContext: ((ctx: Context, conn: Conn) => Context) | undefined;
+  /** See {@link ServerOptions.errorLog}. */
+  errorLog: (message: string) => void;
+
+  #keepAlives: boolean;
+  #shuttingDown = false;
+  #listeners = new Set<Listener>();
+  #conns = new Set<HTTPConn>();
+  #onShutdown: (() => void)[] = [];
+  #quiet: (() => void) | undefined;
+
+  /**
+   * Builds a server. A handler that is neither a function nor an object with `serveHTTP` is a
+   * `TypeError`; no handler at all is an error only when serving starts.
+   */
+  constructor(options: ServerOptions = {}) {
+    this.addr = options.addr ?? '';
+    this.handler =
+      options.handler === undefined ? missingHandler : toHandler(options.handler, 'Server handler');
+    this.readTimeout = options.readTimeout ?? 0;
+    this.readHeaderTimeout = options.readHeaderTimeout ?? 0;
+    this.writeTimeout = options.writeTimeout ?? 0;
+    this.idleTimeout = options.idleTimeout ?? 0;
+    this.maxHeaderBytes = options.maxHeaderBytes ?? DefaultMaxHeaderBytes;
+    this.disableGeneralOptionsHandler = options.disableGeneralOptionsHandler ?? false;
+    this.connState = options.connState;
+    this.baseContext = options.baseContext;
+    this.connContext = options.connContext;
+    this.errorLog = options.errorLog ?? ((m) => console.error(m));
+    this.#keepAlives = !(options.disableKeepAlives ?? false);
+  }
+
+  /** @internal For connections: whether to keep connections open after a response. */
+  keepAlivesEnabled(): boolean {
+    return this.#keepAlives && !this.#shuttingDown;
+  }
+
+  /** Turns keep-alives on or off. Go: `SetKeepAlivesEnabled`. */
+  setKeepAlivesEnabled(v: boolean): void {
+    this.#keepAlives = v;
+    if (!v) this.#closeIdle();
+  }
+
+  /** @internal Logs a line. Go: `srv.logf`. */
+  logf(message: string): void {
+    this.errorLog(message);
+  }
+
+  /** @internal Tracks a connection's state (Go: `conn.setState`). */
+  setState(c: HTTPConn, state: ConnState): void {
+    if (state === 'closed' || state === 'hijacked') this.#conns.delete(c);
+    this.connState?.(c.conn, state);
+    if (this.#shuttingDown) {
+      if (state === 'idle') c.close();
+      this.#checkQuiet();
+    }
+  }
+
+  /**
+   * Listens on `addr` (`''` is `:http`) and serves it. Go: `ListenAndServe`.
+   * @returns a promise that rejects with {@link ErrServerClosed} after `shutdown`/`close`, or
+   * with the listen or accept error.
+   */
+  async listenAndServe(): Promise<never> {
+    if (this.#shuttingDown) throw ErrServerClosed;
+    this.#checkHandler();
+    const addr = this.addr === '' ? ':http' : this.addr;
+    splitHostPort(addr);
+    const l = await listen('tcp', addr);
+    return this.serve(l);
+  }
+
+  /**
+   * Accepts connections on `l` and serves each, until `shutdown`/`close` (then it rejects with
+   * {@link ErrServerClosed}) or a non-temporary accept error (then with that error). The
+   * listener is closed when `serve` returns. Go: `Serve`.
+   */
+  async serve(l: Listener): Promise<never> {
+    this.#checkHandler();
+    if (this.#shuttingDown) {
+      await l.close();
+      throw ErrServerClosed;
+    }
+    this.#listeners.add(l);
+    let baseCtx = this.baseContext?.(l) ?? Context.background();
+    if (!(baseCtx instanceof Context)) {
+      throw new TypeError('http: Server.baseContext returned something that is not a Context');
+    }
+    baseCtx = baseCtx.withValue(ServerContextKey, this);
+    let delay = 0;
+    try {
+      for (;;) {
+        let conn: Conn;
+        try {
+          conn = await l.accept();
+        } catch (err) {
+          if (this.#shuttingDown) throw ErrServerClosed;
+          if (isTemporary(err)) {
+            delay = delay === 0 ? 5 : Math.min(delay * 2, 1000);
+            this.logf(
+              `http: Accept error: ${err instanceof Error ? err.message : String(err)}; retrying in ${delay}ms`,
+            );
+            await sleep(delay);
+            continue;
+          }
+          throw err;
+        }
+        delay = 0;
+        let ctx = baseCtx.withValue(LocalAddrContextKey, String(conn.localAddr));
+        if (this.connContext !== undefined) {
+          ctx = this.connContext(ctx, conn);
+          if (!(ctx instanceof Context)) {
+            throw new TypeError(
+              'http: Server.connContext returned something that is not a Context',
+            );
+          }
+        }
+        const c = new HTTPConn(this, conn, ctx);
+        this.#conns.add(c);
+        this.connState?.(conn, 'new');
+        void c.serve();
+      }
+    } finally {
+      this.#listeners.delete(l);
+      await l.close();
+    }
+  }
+
+  /**
+   * Registers `f` to run when `shutdown` starts: for connections taken over by hijack or another
+   * protocol. Go: `RegisterOnShutdown`.
+   */
+  registerOnShutdown(f: () => void): void {
+    if (typeof f !== 'function') throw new TypeError('http: registerOnShutdown needs a function');
+    this.#onShutdown.push(f);
+  }
+
+  /**
+   * Stops gracefully: closes the listeners, closes idle connections, lets active ones finish
+   * their response and closes them then, and resolves once none is left. A connection that has
+   * sent nothing for 5 s is treated as idle (Go issue 22682). If `signal` aborts first, rejects
+   * with its reason; connections stay open (call `close()` to end them). Go: `Shutdown`.
+   */
+  async shutdown(signal?: AbortSignal): Promise<void> {
+    this.#shuttingDown = true;
+    const closing = [...this.#listeners].map((l) => l.close());
+    this.#listeners.clear();
+    for (const f of this.#onShutdown) queueMicrotask(f);
+    await Promise.all(closing);
+    const quiet = new Promise<void>((resolve) => {
+      this.#quiet = resolve;
+    });
+    this.#closeIdle();
+    this.#checkQuiet();
+    // New connections that never send a request would hold shutdown forever: look again.
+    const poll = setInterval(() => {
+      this.#closeIdle();
+      this.#checkQuiet();
+    }, 500);
+    try {
+      if (signal === undefined) return await quiet;
+      signal.throwIfAborted();
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = (): void => reject(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        void quiet.then(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        });
+      });
+    } finally {
+      clearInterval(poll);
+    }
+  }
+
+  /** Closes the listeners and every connection now. Go: `Close`. */
+  async close(): Promise<void> {
+    this.#shuttingDown = true;
+    const closing = [...this.#listeners].map((l) => l.close());
+    this.#listeners.clear();
+    for (const c of this.#conns) c.close();
+    await Promise.all(closing);
+  }
+
+  #closeIdle(): void {
+    const now = Date.now();
+    for (const c of this.#conns) {
+      if (c.state === 'idle' || (c.state === 'new' && now - c.stateSince > 5000)) c.close();
+    }
+  }
+
+  #checkQuiet(): void {
+    if (this.#conns.size === 0 && this.#quiet !== undefined) {
+      const q = this.#quiet;
+      this.#quiet = undefined;
+      q();
+    }
+  }
+
+  #checkHandler(): void {
+    if (this.handler === missingHandler) {
+      throw new TypeError(
+        'http: Server has no handler; pass { handler } (servemux.listenAndServe serves DefaultServeMux)',
+      );
+    }
+  }
+}
+
+const missingHandler: Handler = {
+  serveHTTP() {
+    throw new Error('http: Server has no handler');
+  },
+};
+
+/**
+ * Listens on `addr` and serves `handler`. Go: `http.ListenAndServe(addr, handler)`.
+ * @returns a promise that rejects when serving stops (see {@link Server.listenAndServe}).
+ */
+export function listenAndServe(addr: string, handler: HandlerLike): Promise<never> {
+  return new Server({ addr, handler }).listenAndServe();
+}
