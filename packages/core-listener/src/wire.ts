@@ -75,6 +75,10 @@ const encoder = new TextEncoder();
 
 type Part = string | Uint8Array;
 
+// Sniffing reads at most 512 bytes once per response; text is encoded into this scratch
+// buffer instead of a new array (detectContentType does not keep what it is given).
+const sniffScratch = new Uint8Array(sniffLen);
+
 // The first `n` bytes of the buffered parts, for sniffing.
 function headBytes(parts: readonly Part[], n: number): Uint8Array {
   const first = parts[0];
@@ -82,8 +86,12 @@ function headBytes(parts: readonly Part[], n: number): Uint8Array {
   if (typeof first !== 'string' && (first.length >= n || parts.length === 1)) {
     return first.subarray(0, n);
   }
-  if (typeof first === 'string' && (first.length >= n || parts.length === 1)) {
-    return encoder.encode(first.length > n ? first.slice(0, n) : first);
+  if (typeof first === 'string' && (first.length >= n || parts.length === 1) && n <= sniffLen) {
+    const { written } = encoder.encodeInto(
+      first.length > n ? first.slice(0, n) : first,
+      sniffScratch,
+    );
+    return sniffScratch.subarray(0, Math.min(written, n));
   }
   const out = new Uint8Array(n);
   let at = 0;
