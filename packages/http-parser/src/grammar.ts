@@ -65,3 +65,55 @@ export function invalidFieldValueIndex(s: string): number {
 export function isValidFieldValue(s: string): boolean {
   return invalidFieldValueIndex(s) === -1;
 }
+
+// The tables below are the parser's: one load per byte in its loops. They are exported to the
+// package (not from index.ts) so that the grammar and the parser cannot drift apart.
+
+/** RFC 9110 tchar, 1 per allowed octet. @internal */
+export const TOKEN: Uint8Array = tokenTable;
+
+/**
+ * field-content octets that may continue a value: HTAB, SP, VCHAR (1) and obs-text (2). CR, LF,
+ * NUL, the other controls and DEL are 0, so a value loop stops on the line end and on every
+ * forbidden byte with one test; OR-ing the entries tells whether the head is pure ASCII, which
+ * picks the fast decoder. @internal
+ */
+export const FIELD_VALUE: Uint8Array = new Uint8Array(256);
+FIELD_VALUE[0x09] = 1;
+for (let c = 0x20; c < 0x7f; c++) FIELD_VALUE[c] = 1;
+for (let c = 0x80; c <= 0xff; c++) FIELD_VALUE[c] = 2;
+
+/**
+ * request-target octets. RFC 3986 is narrower, but Go (`url.ParseRequestURI`) and llhttp both
+ * accept every VCHAR and non-ASCII octet and leave the rest to URL parsing; only controls, SP and
+ * DEL end or break the target. @internal
+ */
+export const TARGET: Uint8Array = new Uint8Array(256);
+for (let c = 0x21; c < 0x7f; c++) TARGET[c] = 1;
+for (let c = 0x80; c <= 0xff; c++) TARGET[c] = 2; // non-ASCII, as in FIELD_VALUE
+
+/** Octets Go allows in a Host header (`httpguts.ValidHostHeader`, `validHostByte`). @internal */
+export const HOST: Uint8Array = new Uint8Array(256);
+for (const ch of "!$%&'()*+,-.:;=[]_~") HOST[ch.charCodeAt(0)] = 1;
+for (let c = 0x30; c <= 0x39; c++) HOST[c] = 1;
+for (let c = 0x41; c <= 0x5a; c++) HOST[c] = 1;
+for (let c = 0x61; c <= 0x7a; c++) HOST[c] = 1;
+
+/** Hex digit value + 1 (0 = not a hex digit), for chunk sizes. @internal */
+export const HEX: Uint8Array = new Uint8Array(256);
+for (let c = 0; c < 10; c++) HEX[0x30 + c] = c + 1;
+for (let c = 0; c < 6; c++) {
+  HEX[0x41 + c] = c + 11;
+  HEX[0x61 + c] = c + 11;
+}
+
+/**
+ * quoted-string content (RFC 9110 §5.6.4 qdtext): HTAB, SP, 0x21, 0x23–0x5B, 0x5D–0x7E,
+ * obs-text. The quote and the backslash are handled by the caller. @internal
+ */
+export const QDTEXT: Uint8Array = new Uint8Array(256);
+QDTEXT[0x09] = 1;
+for (let c = 0x20; c < 0x7f; c++) QDTEXT[c] = 1;
+for (let c = 0x80; c <= 0xff; c++) QDTEXT[c] = 1;
+QDTEXT[0x22] = 0;
+QDTEXT[0x5c] = 0;
