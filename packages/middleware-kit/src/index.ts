@@ -1,9 +1,14 @@
 /**
- * `@servehttp/middleware-kit`: middleware of the shape `(next: Handler) => Handler`.
+ * `@servehttp/middleware-kit`: middleware of the shape `(next: Handler) => Handler` — Go's
+ * `func(http.Handler) http.Handler` — and the pieces to compose them.
  *
- * The package is reserved and versioned with the others; its middleware is not written yet, so
- * this entry exports nothing. It builds on `@servehttp/core-listener` only.
+ * This entry exports the composition tools and the capability-keeping writer; each middleware has
+ * its own subpath (`@servehttp/middleware-kit/cors`, `…/recovery`, …) so an application loads only
+ * what it uses.
  *
  * @module
  */
-export {};
+export { chain, type Middleware, maybe, withValue } from './chain.ts';
+export { MiddlewareOptionError } from './errors.ts';
+export { httpError } from './util.ts';
+export { ResponseWriterWrapper, wrapWriter } from './writer.ts';
