@@ -1,15 +1,14 @@
 /**
- * The demo's routes, written against the servehttp Handler contract only. They move unchanged
- * onto the core-listener server, ServeMux and gin Engine as those land.
+ * The demo application: a ServeMux with the seeds' routes, wrapped in middleware-kit's usual
+ * stack, served by core-listener's Server. gin-router joins under /api/ as it lands.
  */
-import {
-  type Handler,
-  type Request,
-  type ResponseWriter,
-  StatusMethodNotAllowed,
-  StatusNotFound,
-  statusText,
-} from '@servehttp/core-listener';
+import type { Handler, Request, ResponseWriter } from '@servehttp/core-listener';
+import { chain } from '@servehttp/middleware-kit';
+import { logger } from '@servehttp/middleware-kit/logger';
+import { recovery } from '@servehttp/middleware-kit/recovery';
+import { requestID } from '@servehttp/middleware-kit/request-id';
+import { secureHeaders } from '@servehttp/middleware-kit/secure-headers';
+import { ServeMux } from '@servehttp/servemux';
 
 const page = `<!doctype html>
 <html lang="en">
@@ -32,45 +31,43 @@ listenAndServe(addr)          core-listener
      └─ conn.serve()          one task per connection
          ├─ parse             http-parser
          ├─ serverHandler     OPTIONS * / handler
-         │   └─ middleware    middleware-kit
+         │   └─ middleware    middleware-kit: recovery ▸ requestID ▸ logger ▸ secureHeaders
          │       └─ ServeMux  servemux  /  Engine  gin-router
          └─ ResponseWriter    Content-Length or chunked, keep-alive
 </pre>
-<p>Try <a href="/helloworld">/helloworld</a> and <a href="/health">/health</a>.</p>
+<p>Try <a href="/helloworld">/helloworld</a>, <a href="/health">/health</a> and
+<a href="/hello/gopher">/hello/{name}</a>.</p>
 </body>
 </html>
 `;
 
-function notFound(w: ResponseWriter): void {
-  w.header().set('Content-Type', 'text/plain; charset=utf-8');
-  w.header().set('X-Content-Type-Options', 'nosniff');
-  w.writeHeader(StatusNotFound);
-  w.write('404 page not found\n');
+/** Options for {@link createApp}. */
+export interface AppOptions {
+  /** Where access log lines go; default standard output. */
+  log?: (line: string) => void;
 }
 
-/** The demo application as one Handler. */
-export const app: Handler = {
-  serveHTTP(w: ResponseWriter, r: Request): void {
-    const path = r.url.path;
-    const route = path === '/' || path === '/helloworld' || path === '/health';
-    if (!route) {
-      notFound(w);
-      return;
-    }
-    if (r.method !== 'GET' && r.method !== 'HEAD') {
-      w.header().set('Allow', 'GET, HEAD');
-      w.header().set('Content-Type', 'text/plain; charset=utf-8');
-      w.writeHeader(StatusMethodNotAllowed);
-      w.write(`${statusText(StatusMethodNotAllowed)}\n`);
-      return;
-    }
-    if (path === '/') {
-      w.write(page);
-    } else if (path === '/helloworld') {
-      w.write('Hello, World!\n');
-    } else {
-      w.header().set('Content-Type', 'application/json');
-      w.write('{"status":"ok"}\n');
-    }
-  },
-};
+/** Builds the demo's handler: routes on a ServeMux inside the middleware stack. */
+export function createApp(options: AppOptions = {}): Handler {
+  const mux = new ServeMux();
+  mux.handleFunc('GET /{$}', (w: ResponseWriter) => {
+    w.header().set('Content-Type', 'text/html; charset=utf-8');
+    void w.write(page);
+  });
+  mux.handleFunc('GET /helloworld', (w: ResponseWriter) => void w.write('Hello, World!\n'));
+  mux.handleFunc('GET /health', (w: ResponseWriter) => {
+    w.header().set('Content-Type', 'application/json');
+    void w.write('{"status":"ok"}\n');
+  });
+  mux.handleFunc('GET /hello/{name}', (w: ResponseWriter, r: Request) => {
+    void w.write(`Hello, ${r.pathValue('name')}!\n`);
+  });
+  const log = options.log ?? ((line: string) => console.log(line));
+  return chain(
+    mux,
+    recovery(),
+    requestID(),
+    logger({ sink: (line) => log(line) }),
+    secureHeaders(),
+  );
+}

@@ -34,7 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   proc?.kill('SIGTERM');
-  await proc?.exited;
+  expect(await proc?.exited).toBe(0);
 });
 
 describe('demo server', () => {
@@ -42,6 +42,7 @@ describe('demo server', () => {
     ['/', 200, 'text/html; charset=utf-8', /<h1>servehttp<\/h1>/],
     ['/helloworld', 200, 'text/plain; charset=utf-8', /^Hello, World!\n$/],
     ['/health', 200, 'application/json', /^\{"status":"ok"\}\n$/],
+    ['/hello/gopher', 200, 'text/plain; charset=utf-8', /^Hello, gopher!\n$/],
     // Go's NotFound: text/plain with nosniff, "404 page not found".
     ['/nope', 404, 'text/plain; charset=utf-8', /^404 page not found\n$/],
   ];
@@ -49,10 +50,12 @@ describe('demo server', () => {
     const res = await fetch(base + path);
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toBe(type);
+    expect(res.headers.get('x-request-id')).not.toBeNull();
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await res.text()).toMatch(body);
   });
 
-  test('a POST to a GET route is 405 with Allow', async () => {
+  test('a POST to a GET route is 405 with Allow (Go ServeMux)', async () => {
     const res = await fetch(`${base}/helloworld`, { method: 'POST', body: 'x' });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('GET, HEAD');
