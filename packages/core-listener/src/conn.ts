@@ -80,7 +80,7 @@ const K_TEXT = 2;
 
 // A regex test runs in native code; a charCodeAt loop over every head was a tenth of the
 // request cost.
-const nonASCII = /[^\x00-\x7f]/;
+const nonASCII = /[\u0080-\uffff]/;
 
 function latin1Bytes(s: string): Uint8Array {
   const out = new Uint8Array(s.length);
