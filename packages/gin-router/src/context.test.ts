@@ -1,0 +1,467 @@
+import { describe, expect, test } from 'bun:test';
+import { createKey, type Handler } from '@servehttp/core-listener';
+import { newRequest, ResponseRecorder } from '@servehttp/core-listener/httptest';
+import { z } from 'zod';
+import type { Context, HandlerFunc } from './context.ts';
+import { Engine } from './engine.ts';
+import { ErrorTypeBind } from './errors.ts';
+import { perform } from './gin.test-util.ts';
+import { wrap, wrapMiddleware } from './interop.ts';
+import { loggerWithWriter } from './logger.ts';
+import { setDefaultErrorWriter } from './mode.ts';
+import { customRecovery, recoveryWithWriter } from './recovery.ts';
+import { SameSiteLaxMode } from './render.ts';
+
+function one(h: HandlerFunc, route = '/t'): Engine {
+  const r = new Engine();
+  r.any(route, h);
+  return r;
+}
+
+describe('rendering (gin context_test.go TestContextRender*)', () => {
+  // [name, handler, status, body, Content-Type]
+  const rows: [string, HandlerFunc, number, string, string][] = [
+    [
+      'json',
+      (c) => c.json(201, { foo: 'bar', html: '<b>' }),
+      201,
+      '{"foo":"bar","html":"\\u003cb\\u003e"}',
+      'application/json; charset=utf-8',
+    ],
+    [
+      'json 204 has no body',
+      (c) => c.json(204, { foo: 'bar' }),
+      204,
+      '',
+      'application/json; charset=utf-8',
+    ],
+    [
+      'indentedJSON',
+      (c) => c.indentedJSON(201, { foo: 'bar', bar: 'foo', nested: { foo: 'bar' } }),
+      201,
+      '{\n    "foo": "bar",\n    "bar": "foo",\n    "nested": {\n        "foo": "bar"\n    }\n}',
+      'application/json; charset=utf-8',
+    ],
+    [
+      'secureJSON array',
+      (c) => c.secureJSON(201, ['foo', 'bar']),
+      201,
+      'while(1);["foo","bar"]',
+      'application/json; charset=utf-8',
+    ],
+    [
+      'secureJSON object',
+      (c) => c.secureJSON(201, { foo: 'bar' }),
+      201,
+      '{"foo":"bar"}',
+      'application/json; charset=utf-8',
+    ],
+    [
+      'asciiJSON',
+      (c) => c.asciiJSON(201, { lang: 'GO语言', tag: '<br>' }),
+      201,
+      '{"lang":"GO\\u8bed\\u8a00","tag":"\\u003cbr\\u003e"}',
+      'application/json',
+    ],
+    [
+      'pureJSON',
+      (c) => c.pureJSON(201, { foo: 'bar', html: '<b>' }),
+      201,
+      '{"foo":"bar","html":"<b>"}\n',
+      'application/json; charset=utf-8',
+    ],
+    [
+      'string with format',
+      (c) => c.string(201, 'test %s %d', 'string', 2),
+      201,
+      'test string 2',
+      'text/plain; charset=utf-8',
+    ],
+    [
+      'string without values',
+      (c) => c.string(200, '100%'),
+      200,
+      '100%',
+      'text/plain; charset=utf-8',
+    ],
+    ['data', (c) => c.data(201, 'text/csv', 'foo,bar'), 201, 'foo,bar', 'text/csv'],
+    ['status only', (c) => c.status(202), 202, '', ''],
+    [
+      'sseEvent string',
+      (c) => c.sseEvent('message', 'hi\nthere'),
+      200,
+      'event:message\ndata:hi\ndata:there\n\n',
+      'text/event-stream',
+    ],
+    [
+      'sseEvent object',
+      (c) => c.sseEvent('', { a: 1 }),
+      200,
+      'data:{"a":1}\n\n',
+      'text/event-stream',
+    ],
+  ];
+  test.each(rows)('%s', async (_n, h, status, body, ct) => {
+    const w = await perform(one(h), 'GET', '/t');
+    expect([w.code, w.text(), w.result().header.get('Content-Type')]).toEqual([status, body, ct]);
+  });
+
+  test('jsonp with and without callback (gin TestContextRenderJSONP*)', async () => {
+    const r = one((c) => c.jsonp(201, { foo: 'bar' }));
+    const w = await perform(r, 'GET', '/t?callback=x');
+    expect([w.text(), w.result().header.get('Content-Type')]).toEqual([
+      'x({"foo":"bar"});',
+      'application/javascript; charset=utf-8',
+    ]);
+    expect((await perform(r, 'GET', '/t')).text()).toBe('{"foo":"bar"}');
+    expect((await perform(r, 'GET', '/t?callback=<x>')).text()).toBe(
+      '\\u003Cx\\u003E({"foo":"bar"});',
+    );
+  });
+
+  test('a render error is recorded and aborts', async () => {
+    let errs = '';
+    const r = new Engine();
+    r.get(
+      '/t',
+      async (c) => {
+        await c.next();
+        errs = c.errors.toString();
+      },
+      (c) => c.json(200, { n: 1n }),
+    );
+    await perform(r, 'GET', '/t');
+    expect(errs).toContain('Error #01:');
+  });
+
+  test('redirect codes (gin TestContextRenderRedirect*)', async () => {
+    const w = await perform(
+      one((c) => c.redirect(301, 'http://google.com')),
+      'GET',
+      '/t',
+    );
+    expect([w.code, w.header().get('Location')]).toEqual([301, 'http://google.com']);
+    const w2 = await perform(
+      one((c) => c.redirect(201, '/resource')),
+      'POST',
+      '/t',
+    );
+    expect([w2.code, w2.header().get('Location')]).toEqual([201, '/resource']);
+    const bad = one((c) => c.redirect(200, '/x'));
+    expect(() => bad.serveHTTP(new ResponseRecorder(), newRequest('GET', '/t'))).toThrow(
+      'Cannot redirect with status code 200',
+    );
+  });
+
+  test('cookies (gin TestContextSetCookie, TestContextGetCookie)', async () => {
+    const w = await perform(
+      one((c) => {
+        c.setSameSite(SameSiteLaxMode);
+        c.setCookie('user', 'gin', 1, '/', 'localhost', true, true);
+        c.setCookie('user', 'a b', -1, '', '', false, false);
+        void c.string(200, c.cookie('user') ?? 'none');
+      }),
+      'GET',
+      '/t',
+      { Cookie: 'user=g%20in' },
+    );
+    expect(w.result().header.values('Set-Cookie')).toEqual([
+      'user=gin; Path=/; Domain=localhost; Max-Age=1; HttpOnly; Secure; SameSite=Lax',
+      'user=a+b; Path=/; Max-Age=0; SameSite=Lax',
+    ]);
+    expect(w.text()).toBe('g in');
+  });
+
+  test('negotiate (gin TestContextNegotiation*)', async () => {
+    const r = one((c) =>
+      c.negotiate(200, { offered: ['application/json', 'text/plain'], data: { a: 1 } }),
+    );
+    expect((await perform(r, 'GET', '/t', { Accept: 'text/plain' })).text()).toBe(
+      '[object Object]',
+    );
+    expect((await perform(r, 'GET', '/t', { Accept: 'application/*' })).text()).toBe('{"a":1}');
+    expect((await perform(r, 'GET', '/t', { Accept: 'image/png' })).code).toBe(406);
+  });
+});
+
+describe('flow control (gin TestContextAbort*, middleware_test.go)', () => {
+  test('sync chain order and abort', async () => {
+    const log: string[] = [];
+    const r = new Engine();
+    r.use((c) => {
+      log.push('A');
+      void c.next();
+      log.push('B');
+    });
+    r.get(
+      '/t',
+      (c) => {
+        log.push('C');
+        c.abortWithStatus(401);
+        log.push('D');
+      },
+      () => {
+        log.push('never');
+      },
+    );
+    const w = await perform(r, 'GET', '/t');
+    expect([w.code, log.join('')]).toEqual([401, 'ACDB']);
+  });
+
+  test('async handlers: await c.next() runs code on the way out', async () => {
+    const log: string[] = [];
+    const r = new Engine();
+    r.use(async (c) => {
+      log.push('A');
+      await c.next();
+      log.push(`B${c.writer.status}`);
+    });
+    r.get('/t', async (c) => {
+      await Promise.resolve();
+      log.push('C');
+      void c.string(203, 'x');
+    });
+    const w = await perform(r, 'GET', '/t');
+    expect([w.code, log.join(',')]).toEqual([203, 'A,C,B203']);
+  });
+
+  test('abortWithStatusJSON and isAborted', async () => {
+    let aborted = false;
+    const r = new Engine();
+    r.use(async (c) => {
+      await c.next();
+      aborted = c.isAborted();
+    });
+    r.get('/t', (c) => c.abortWithStatusJSON(415, { foo: 'fooValue' }));
+    const w = await perform(r, 'GET', '/t');
+    expect([w.code, w.text(), aborted]).toEqual([415, '{"foo":"fooValue"}', true]);
+  });
+
+  test('keys, typed keys, mustGet, copy', async () => {
+    const userKey = createKey<{ id: number }>('user');
+    let copied: Context | undefined;
+    const r = one((c) => {
+      c.set('foo', 'bar');
+      c.set(userKey, { id: 7 });
+      expect(c.get('foo')).toBe('bar');
+      expect(c.get(userKey)?.id).toBe(7);
+      expect(() => c.mustGet('nope')).toThrow('gin: key nope does not exist');
+      copied = c.copy();
+      void c.string(200, c.handlerName());
+    });
+    expect((await perform(r, 'GET', '/t')).text()).toBe('anonymous');
+    expect(copied?.get('foo')).toBe('bar');
+    expect(copied?.isAborted()).toBe(true);
+    expect(() => copied?.string(200, 'late')).toThrow('made by c.copy()');
+  });
+
+  test('query helpers (gin TestContextQuery*)', async () => {
+    let out: unknown;
+    const r = one((c) => {
+      out = [
+        c.query('foo'),
+        c.defaultQuery('page', '1'),
+        c.getQuery('missing'),
+        c.queryArray('both'),
+        c.queryMap('ids'),
+      ];
+    });
+    await perform(r, 'GET', '/t?foo=bar&both=1&both=2&ids[a]=hi&ids[b]=3');
+    expect(out).toEqual(['bar', '1', undefined, ['1', '2'], { a: 'hi', b: '3' }]);
+  });
+});
+
+describe('binding with a Standard Schema (zod)', () => {
+  const User = z.object({ name: z.string().min(1), age: z.coerce.number().int() });
+
+  test('shouldBindJSON: value, validation error, malformed, empty', async () => {
+    const got: unknown[] = [];
+    const r = one(async (c) => {
+      try {
+        got.push(await c.shouldBindJSON(User));
+      } catch (e) {
+        got.push((e as Error).message);
+      }
+    });
+    await perform(r, 'POST', '/t', { 'Content-Type': 'application/json' }, '{"name":"a","age":3}');
+    await perform(r, 'POST', '/t', {}, '{"name":"","age":3}');
+    await perform(r, 'POST', '/t', {}, '{bad');
+    await perform(r, 'POST', '/t', {}, '');
+    expect(got[0]).toEqual({ name: 'a', age: 3 });
+    expect(String(got[1])).toContain('name:');
+    expect(String(got[2]).length).toBeGreaterThan(0);
+    expect(got[3]).toBe('EOF');
+  });
+
+  test('bindJSON answers 400 with a Bind error and aborts (gin MustBindWith)', async () => {
+    let after = false;
+    let types: number[] = [];
+    const r = new Engine();
+    r.use(async (c) => {
+      await c.next();
+      types = c.errors.map((e) => e.type);
+    });
+    r.post('/t', async (c) => {
+      const v = await c.bindJSON(User);
+      if (v === undefined) return;
+      after = true;
+    });
+    const w = await perform(r, 'POST', '/t', {}, '{"name":1}');
+    expect([w.code, w.text(), after, types]).toEqual([400, '', false, [ErrorTypeBind]]);
+  });
+
+  test('query, uri, header, urlencoded form and multipart', async () => {
+    const got: unknown[] = [];
+    const r = new Engine();
+    r.post('/u/:name/:age', async (c) => {
+      got.push(await c.shouldBindUri(User));
+      got.push(await c.shouldBindQuery(z.object({ tag: z.array(z.string()) })));
+      got.push(await c.shouldBindHeader(z.object({ 'X-Age': z.coerce.number() })));
+      got.push(await c.shouldBind(User));
+    });
+    await perform(
+      r,
+      'POST',
+      '/u/ann/30?tag=a&tag=b',
+      { 'X-Age': '9', 'Content-Type': 'application/x-www-form-urlencoded' },
+      'name=bob&age=41',
+    );
+    expect(got).toEqual([
+      { name: 'ann', age: 30 },
+      { tag: ['a', 'b'] },
+      { 'X-Age': 9 },
+      { name: 'bob', age: 41 },
+    ]);
+
+    const ct = 'multipart/form-data; boundary=XyZ';
+    const body = [
+      '--XyZ\r\nContent-Disposition: form-data; name="name"\r\n\r\ncat',
+      '--XyZ\r\nContent-Disposition: form-data; name="age"\r\n\r\n5',
+      '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="hello.txt"\r\nContent-Type: text/plain\r\n\r\nhello',
+      '--XyZ--\r\n',
+    ].join('\r\n');
+    const seen: unknown[] = [];
+    const m = one(async (c) => {
+      seen.push(await c.shouldBind(User));
+      const f = await c.formFile('file');
+      seen.push([f.filename, new TextDecoder().decode(await f.bytes()), await c.postForm('name')]);
+    });
+    await perform(m, 'POST', '/t', { 'Content-Type': ct }, body);
+    expect(seen).toEqual([{ name: 'cat', age: 5 }, ['hello.txt', 'hello', 'cat']]);
+  });
+
+  test('an oversized multipart body is 413 (maxMultipartMemory)', async () => {
+    const r = new Engine({ maxMultipartMemory: 16 });
+    r.post('/t', async (c) => {
+      await c.bind(User);
+    });
+    const w = await perform(
+      r,
+      'POST',
+      '/t',
+      { 'Content-Type': 'multipart/form-data; boundary=x' },
+      'x'.repeat(100),
+    );
+    expect(w.code).toBe(413);
+  });
+});
+
+describe('recovery and logger (gin recovery_test.go, logger_test.go)', () => {
+  test('a throwing handler is a 500 and is logged', async () => {
+    const out: string[] = [];
+    const r = new Engine();
+    r.use(recoveryWithWriter({ write: (s) => out.push(s) }));
+    r.get('/sync', () => {
+      throw new Error('Oupps, Houston, we have a problem');
+    });
+    r.get('/async', async () => {
+      await Promise.resolve();
+      throw new Error('async problem');
+    });
+    expect((await perform(r, 'GET', '/sync')).code).toBe(500);
+    expect((await perform(r, 'GET', '/async')).code).toBe(500);
+    expect(out.join('')).toContain('panic recovered:');
+    expect(out.join('')).toContain('Oupps, Houston, we have a problem');
+  });
+
+  test('customRecovery decides the response', async () => {
+    const r = new Engine();
+    r.use(customRecovery((c, err) => c.string(400, String((err as Error).message))));
+    r.get('/t', () => {
+      throw new Error('bad');
+    });
+    const logged: string[] = [];
+    const prev = setDefaultErrorWriter({ write: (s) => logged.push(s) });
+    const w = await perform(r, 'GET', '/t').finally(() => setDefaultErrorWriter(prev));
+    expect(logged.join('')).toContain('bad');
+    expect([w.code, w.text()]).toEqual([400, 'bad']);
+  });
+
+  test('logger line format', async () => {
+    const out: string[] = [];
+    const r = new Engine();
+    r.use(loggerWithWriter({ write: (s) => out.push(s) }, '/skip'));
+    r.get('/example', (c) => c.string(200, 'x'));
+    r.get('/skip', (c) => c.string(200, 'x'));
+    await perform(r, 'GET', '/example?a=100');
+    await perform(r, 'GET', '/skip');
+    expect(out.length).toBe(1);
+    expect(out[0]).toMatch(
+      /^\[GIN\] \d{4}\/\d\d\/\d\d - \d\d:\d\d:\d\d \| 200 \| +\S+ \| {7}192\.0\.2\.1 \| GET {6}"\/example\?a=100"\n$/,
+    );
+  });
+});
+
+describe('interop', () => {
+  test('wrap mounts a servehttp Handler', async () => {
+    const h: Handler = { serveHTTP: (w) => void w.write('from handler') };
+    const r = one(wrap(h));
+    expect((await perform(r, 'GET', '/t')).text()).toBe('from handler');
+  });
+
+  test('wrapMiddleware keeps next semantics, request changes, writer wrappers and short-circuits', async () => {
+    const log: string[] = [];
+    const tagger = (next: Handler): Handler => ({
+      async serveHTTP(w, r) {
+        log.push('mw-in');
+        w.header().set('X-MW', '1');
+        await next.serveHTTP(w, r);
+        log.push('mw-out');
+      },
+    });
+    const wrapping = (next: Handler): Handler => ({
+      serveHTTP(w, r) {
+        const inner = {
+          header: () => w.header(),
+          writeHeader: (code: number) => {
+            log.push(`status ${code}`);
+            w.writeHeader(code);
+          },
+          write: (b: string | Uint8Array) => w.write(b),
+          unwrap: () => w,
+        };
+        return next.serveHTTP(inner, r);
+      },
+    });
+    const deny = (_next: Handler): Handler => ({
+      serveHTTP(w) {
+        w.writeHeader(403);
+      },
+    });
+    const r = new Engine();
+    r.use(wrapMiddleware(tagger), wrapMiddleware(wrapping));
+    r.get('/t', (c) => {
+      log.push('handler');
+      void c.string(201, 'ok');
+    });
+    r.get('/deny', wrapMiddleware(deny), () => {
+      log.push('never');
+    });
+    const w = await perform(r, 'GET', '/t');
+    expect([w.code, w.text(), w.result().header.get('X-MW')]).toEqual([201, 'ok', '1']);
+    expect(log).toEqual(['mw-in', 'handler', 'status 201', 'mw-out']);
+    const d = await perform(r, 'GET', '/deny');
+    expect(d.code).toBe(403);
+    expect(log).not.toContain('never');
+  });
+});
