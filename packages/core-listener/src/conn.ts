@@ -218,7 +218,7 @@ export class HTTPConn implements ResponseSink, ContextProvider {
     this.#outText = true;
     if (allText) {
       // Every part is text and every head part ASCII, so UTF-8 of the whole is the wire form.
-      return this.#conn.write(out.length === 1 ? (out[0] as string) : out.join(''));
+      return this.#write(out.length === 1 ? (out[0] as string) : out.join(''));
     }
     let size = 0;
     const parts: Uint8Array[] = [];
@@ -235,7 +235,15 @@ export class HTTPConn implements ResponseSink, ContextProvider {
       all.set(b, at);
       at += b.length;
     }
-    return this.#conn.write(all);
+    return this.#write(all);
+  }
+
+  // Our own sockets can write without a promise when the kernel takes it all at once.
+  #write(data: string | Uint8Array): void | Promise<void> {
+    const c = this.#conn as Conn & {
+      writeNow?: (d: string | Uint8Array) => Promise<void> | undefined;
+    };
+    return c.writeNow !== undefined ? c.writeNow(data) : c.write(data);
   }
 
   /** Logs through the server. */
