@@ -27,10 +27,10 @@ import { Framing, HTTPParser, ParseError, ParseEvent } from '@servehttp/http-par
 import type { Context } from './context.ts';
 import { ErrAbortHandler, ErrBodyReadAfterClose } from './errors.ts';
 import type { Handler } from './handler.ts';
-import { appendTrusted, canonicalHeaderKey, Header } from './header.ts';
+import { appendTrusted, canonicalHeaderKey } from './header.ts';
 import type { Conn } from './net.ts';
 import { type ContextProvider, Request } from './request.ts';
-import type { Flusher, HijackedConn, Hijacker, ResponseWriter } from './response.ts';
+import type { HijackedConn, ResponseWriter } from './response.ts';
 import { statusText } from './status.ts';
 import { type ResponseRequest, type ResponseSink, ServerResponse } from './wire.ts';
 
@@ -382,11 +382,6 @@ export class HTTPConn implements ResponseSink, ContextProvider {
     const method = p.method;
     const target = p.target;
     const minor = p.versionMinor;
-    const header = new Header();
-    const n = p.headerCount;
-    for (let i = 0; i < n; i++) {
-      appendTrusted(header, canonicalHeaderKey(p.headerName(i)), p.headerValue(i));
-    }
     const framing = p.framing;
     this.#bodyDone = framing === Framing.None;
     this.#bodyRead = 0;
@@ -400,14 +395,14 @@ export class HTTPConn implements ResponseSink, ContextProvider {
       wantsClose: minor >= 1 && wantsClose,
       wants10KeepAlive: minor === 0 && keepAlive,
     };
-    const w = new ServerResponse(resReq, this, srv);
+    const w = new ServerResponse(resReq, this, srv, this);
     const contentLength =
       framing === Framing.Length ? p.contentLength : framing === Framing.None ? 0 : -1;
     const r = new Request({
       method,
       target,
       proto: minor === 1 ? 'HTTP/1.1' : 'HTTP/1.0',
-      header,
+      rawHeader: p.rawHeaders(),
       remoteAddr: this.#remoteAddr,
       body: this.#bodyDone ? null : new BodyReader(this),
       contentLength,
@@ -418,14 +413,13 @@ export class HTTPConn implements ResponseSink, ContextProvider {
     this.#res = w;
     this.#cancel = undefined;
     this.#armTimer(srv.writeTimeout);
-    const rw = new ConnResponseWriter(w, this);
 
     let result: void | Promise<void>;
     try {
       if (!srv.disableGeneralOptionsHandler && method === 'OPTIONS' && target === '*') {
-        result = globalOptions(rw, r);
+        result = globalOptions(w, r);
       } else {
-        result = srv.handler.serveHTTP(rw, r);
+        result = srv.handler.serveHTTP(w, r);
       }
     } catch (err) {
       this.#handlerFailed(err, r);
@@ -622,40 +616,6 @@ class BodyReader implements AsyncIterable<Uint8Array> {
         return { done: true, value: undefined };
       },
     };
-  }
-}
-
-/**
- * The writer a handler gets: the response plus the connection's capabilities (flush, hijack),
- * found the way Go finds `http.Flusher` and `http.Hijacker`.
- */
-class ConnResponseWriter implements ResponseWriter, Flusher, Hijacker {
-  readonly #w: ServerResponse;
-  readonly #c: HTTPConn;
-
-  constructor(w: ServerResponse, c: HTTPConn) {
-    this.#w = w;
-    this.#c = c;
-  }
-
-  header(): Header {
-    return this.#w.header();
-  }
-
-  writeHeader(statusCode: number): void {
-    this.#w.writeHeader(statusCode);
-  }
-
-  write(chunk: string | Uint8Array): void | Promise<void> {
-    return this.#w.write(chunk);
-  }
-
-  flush(): void | Promise<void> {
-    return this.#w.flush();
-  }
-
-  hijack(): HijackedConn {
-    return this.#c.hijack();
   }
 }
 

@@ -971,3 +971,45 @@ describe('newRequest', () => {
     expect(newRequest('GET', '/').header.size).toBe(0);
   });
 });
+
+describe('rawHeader: the header as a server receives it, built on first read', () => {
+  test('names are canonicalized and values kept, in order, only when header is read', () => {
+    const r = new Request({
+      target: '/',
+      rawHeader: [
+        'host',
+        'example.com',
+        'x-multi',
+        'a',
+        'X-MULTI',
+        'b',
+        'content-type',
+        'text/plain',
+      ],
+    });
+    expect(r.host).toBe('example.com');
+    expect([...r.header]).toEqual([
+      ['Host', ['example.com']],
+      ['X-Multi', ['a', 'b']],
+      ['Content-Type', ['text/plain']],
+    ]);
+    // The same Header object from then on: changes stick.
+    r.header.set('X-Added', '1');
+    expect(r.header.get('X-Added')).toBe('1');
+  });
+
+  test('an explicit header wins over rawHeader, and setting header replaces it', () => {
+    const explicit = new Request({ target: '/', header: { A: '1' }, rawHeader: ['b', '2'] });
+    expect(explicit.header.has('B')).toBe(false);
+    const r = new Request({ target: '/', rawHeader: ['a', '1'] });
+    r.header = new Header({ Z: '26' });
+    expect(r.header.get('A')).toBe('');
+    expect(r.header.get('Z')).toBe('26');
+  });
+
+  test('copies see the same fields', () => {
+    const r = new Request({ target: '/', rawHeader: ['x-id', '7'] });
+    expect(r.withContext(Context.background()).header.get('X-Id')).toBe('7');
+    expect(r.clone().header.get('X-Id')).toBe('7');
+  });
+});

@@ -8,7 +8,7 @@
 import { isToken } from '@servehttp/http-parser';
 import { Context } from './context.ts';
 import { ErrBodyReadAfterClose } from './errors.ts';
-import { Header, type HeaderInit } from './header.ts';
+import { appendTrusted, canonicalHeaderKey, Header, type HeaderInit } from './header.ts';
 import { parseRequestURI, RequestURL } from './url.ts';
 
 /**
@@ -44,6 +44,12 @@ export interface RequestInit {
   proto?: string;
   /** Request header; a `Header` is used as is, anything else is copied and validated. */
   header?: Header | HeaderInit;
+  /**
+   * For servers and adapters: the header as received, a flat `[name, value, …]` list already
+   * checked by a parser against the same grammar. It becomes `header` only when first read, so
+   * a handler that never looks at the header never pays for canonical keys and a map.
+   */
+  rawHeader?: readonly string[];
   /** Host the request is for; default: the target's host, else the `Host` header. */
   host?: string;
   /** Network address of the client, `ip:port`. */
@@ -132,8 +138,8 @@ export class Request {
   readonly requestURI: string;
   /** `HTTP/1.1` or `HTTP/1.0` (or `HTTP/2.0`). */
   proto: string;
-  /** The request header. */
-  header: Header;
+  #header: Header | undefined;
+  #rawHeader: readonly string[] | undefined;
   /** The client's network address, `ip:port`. */
   remoteAddr: string;
   /** Declared body length in bytes; -1 when unknown (chunked or none declared). */
@@ -172,7 +178,10 @@ export class Request {
     this.requestURI = init.target;
     this.#url = init.url;
     this.proto = init.proto ?? 'HTTP/1.1';
-    this.header = init.header instanceof Header ? init.header : new Header(init.header);
+    if (init.header instanceof Header) this.#header = init.header;
+    else if (init.header !== undefined || init.rawHeader === undefined) {
+      this.#header = new Header(init.header);
+    } else this.#rawHeader = init.rawHeader;
     this.#host = init.host;
     this.remoteAddr = init.remoteAddr ?? '';
     const src = toSource(init.body);
@@ -186,6 +195,25 @@ export class Request {
     const ctx = init.context;
     if (ctx instanceof Context || ctx === undefined) this.#ctx = ctx;
     else this.#ctxProvider = ctx;
+  }
+
+  /** The request header. Go: `Request.Header`. */
+  get header(): Header {
+    if (this.#header === undefined) {
+      const h = new Header();
+      const raw = this.#rawHeader ?? [];
+      for (let i = 0; i + 1 < raw.length; i += 2) {
+        appendTrusted(h, canonicalHeaderKey(raw[i] as string), raw[i + 1] as string);
+      }
+      this.#header = h;
+      this.#rawHeader = undefined;
+    }
+    return this.#header;
+  }
+
+  set header(h: Header) {
+    this.#header = h;
+    this.#rawHeader = undefined;
   }
 
   /**

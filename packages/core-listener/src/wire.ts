@@ -20,12 +20,14 @@
  * `HTTP/1.1 200 OK\r\nDate: …\r\nContent-Length: 5\r\nContent-Type: text/plain;
  * charset=utf-8\r\n\r\nhello`.
  */
-import { ErrBodyNotAllowed, ErrContentLength, ErrHijacked } from './errors.ts';
+import { ErrBodyNotAllowed, ErrContentLength, ErrHijacked, ErrNotSupported } from './errors.ts';
 import { canonicalHeaderKey, Header, TrailerPrefix } from './header.ts';
 import {
   bodyAllowedForStatus,
   checkWriteHeaderCode,
   type Flusher,
+  type HijackedConn,
+  type Hijacker,
   type ResponseWriter,
   validTrailerHeader,
 } from './response.ts';
@@ -160,7 +162,7 @@ function headLines(h: Header, exclude: ReadonlySet<string>): string {
  * Created by the connection loop, which calls {@link ServerResponse.finish} when the handler
  * returns and reads {@link ServerResponse.closeAfterReply} to decide keep-alive.
  */
-export class ServerResponse implements ResponseWriter, Flusher {
+export class ServerResponse implements ResponseWriter, Flusher, Hijacker {
   /** True when the connection must close after this response. Go: `closeAfterReply`. */
   closeAfterReply = false;
   /** The status sent (or to be sent); 0 before `writeHeader`. */
@@ -171,6 +173,7 @@ export class ServerResponse implements ResponseWriter, Flusher {
   readonly #req: ResponseRequest;
   readonly #sink: ResponseSink;
   readonly #keepAlives: boolean | KeepAliveSource;
+  readonly #hijacker: Hijacker | undefined;
   #header: Header | undefined;
   #snapshot: Header | undefined;
   #wroteHeader = false;
@@ -191,7 +194,9 @@ export class ServerResponse implements ResponseWriter, Flusher {
     req: ResponseRequest,
     sink: ResponseSink,
     keepAlives: boolean | KeepAliveSource = true,
+    hijacker?: Hijacker,
   ) {
+    this.#hijacker = hijacker;
     this.#req = req;
     this.#sink = sink;
     this.#keepAlives = keepAlives;
@@ -264,6 +269,15 @@ export class ServerResponse implements ResponseWriter, Flusher {
     if (!this.#wroteHeader) this.writeHeader(200);
     this.#flushBuffer();
     return this.#sink.flush();
+  }
+
+  /**
+   * Hands the raw connection to the handler (WebSocket upgrades). Go: `http.Hijacker`.
+   * @throws {ErrNotSupported} when the response was built without a connection to give.
+   */
+  hijack(): HijackedConn {
+    if (this.#hijacker === undefined) throw ErrNotSupported;
+    return this.#hijacker.hijack();
   }
 
   /** Marks the connection as taken over: later calls throw or are ignored, as in Go. */
