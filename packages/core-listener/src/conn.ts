@@ -194,11 +194,11 @@ export class HTTPConn implements ResponseSink, ContextProvider {
     this.#outText = false;
   }
 
-  /** Queues head text (latin1). */
-  pushLatin1(text: string): void {
+  /** Queues head text (latin1); `ascii` spares the scan when the writer knows. */
+  pushLatin1(text: string, ascii?: boolean): void {
     this.#out.push(text);
     this.#kinds.push(K_LATIN1);
-    if (this.#outText && nonASCII.test(text)) this.#outText = false;
+    if (this.#outText && ascii !== true && nonASCII.test(text)) this.#outText = false;
   }
 
   /** Queues body text (UTF-8). */
@@ -522,7 +522,7 @@ export class HTTPConn implements ResponseSink, ContextProvider {
       this.#sentContinue = true;
       // Only a response that has not started may be preceded by 100 Continue.
       if (this.#res !== undefined && this.#res.status === 0) {
-        this.pushLatin1(continueLine);
+        this.pushLatin1(continueLine, true);
         await this.flush();
       }
     }

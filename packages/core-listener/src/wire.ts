@@ -45,8 +45,11 @@ export const bufferBeforeChunkingSize = 2048;
 export interface ResponseSink {
   /** Queues body bytes. */
   push(data: Uint8Array): void;
-  /** Queues head text: a byte string, one octet per code unit (latin1), never UTF-8. */
-  pushLatin1(text: string): void;
+  /**
+   * Queues head text: a byte string, one octet per code unit (latin1), never UTF-8. `ascii` is
+   * true when the caller knows every code unit is below 0x80, which spares the sink a scan.
+   */
+  pushLatin1(text: string, ascii?: boolean): void;
   /** Queues body text, to be sent as UTF-8. */
   pushText(text: string): void;
   /** Hands what is queued to the socket; a promise when the socket is above its mark. */
@@ -121,16 +124,37 @@ function statusLine(minor: number, code: number): string {
   return line;
 }
 
-// The Date value changes once a second; every response in that second reuses the string.
+// The Date value changes once a second; every response in that second reuses the string. A
+// timer refreshes it (as uWS and Bun do) so that a response does not even read the clock; it
+// is started on first use and unref'd, so it never keeps a process alive.
 let dateSecond = -1;
 let dateValue = '';
-/** The current time as an HTTP-date (`Mon, 30 Nov 2026 05:41:28 GMT`), cached per second. */
-export function httpDate(now: number = Date.now()): string {
+let dateTimer: ReturnType<typeof setTimeout> | undefined;
+
+function refreshDate(now: number): string {
   const s = Math.floor(now / 1000);
   if (s !== dateSecond) {
     dateSecond = s;
     dateValue = new Date(s * 1000).toUTCString();
   }
+  return dateValue;
+}
+
+// Re-arms itself just after each second boundary, so the cached value is never a second late.
+function tickDate(): void {
+  const now = Date.now();
+  refreshDate(now);
+  dateTimer = setTimeout(tickDate, 1001 - (now % 1000));
+  (dateTimer as { unref?: () => void }).unref?.();
+}
+
+/**
+ * The current time as an HTTP-date (`Mon, 30 Nov 2026 05:41:28 GMT`), cached per second. With
+ * `now`, the date of that instant (epoch ms).
+ */
+export function httpDate(now?: number): string {
+  if (now !== undefined) return refreshDate(now);
+  if (dateTimer === undefined) tickDate();
   return dateValue;
 }
 
@@ -315,12 +339,12 @@ export class ServerResponse implements ResponseWriter, Flusher, Hijacker {
     if (!this.#committed) this.#commit(parts, size);
     if (size === 0 || this.#req.method === 'HEAD') return;
     const sink = this.#sink;
-    if (this.#chunking) sink.pushLatin1(`${size.toString(16)}\r\n`);
+    if (this.#chunking) sink.pushLatin1(`${size.toString(16)}\r\n`, true);
     for (const p of parts) {
       if (typeof p === 'string') sink.pushText(p);
       else sink.push(p);
     }
-    if (this.#chunking) sink.pushLatin1('\r\n');
+    if (this.#chunking) sink.pushLatin1('\r\n', true);
   }
 
   #trailerLines(): string {
@@ -349,14 +373,18 @@ export class ServerResponse implements ResponseWriter, Flusher, Hijacker {
     const ka = this.#keepAlives;
     const keepAlives = typeof ka === 'boolean' ? ka : ka.keepAlivesEnabled();
     const header = this.#snapshot ?? this.#header ?? emptyHeader;
-    const exclude = new Set<string>();
+    // Commit is synchronous and never re-entered, so one set serves every response.
+    const exclude = excludeScratch;
+    exclude.clear();
     let contentLength: number | undefined;
     let contentType = '';
     let connection = '';
     let transferEncoding = '';
 
+    // A handler that set no field at all (the common case) skips every lookup below.
+    const empty = header.size === 0;
     let trailers = false;
-    for (const v of header.values('Trailer')) {
+    for (const v of empty ? noValues : header.values('Trailer')) {
       for (const part of v.split(',')) {
         const k = canonicalHeaderKey(part.trim());
         if (k === '') continue;
@@ -364,9 +392,9 @@ export class ServerResponse implements ResponseWriter, Flusher, Hijacker {
         if (validTrailerHeader(k)) (this.#trailers ??= []).push(k);
       }
     }
-    for (const k of header.keys()) if (k.startsWith(TrailerPrefix)) trailers = true;
+    if (!empty) for (const k of header.keys()) if (k.startsWith(TrailerPrefix)) trailers = true;
 
-    const te = header.get('Transfer-Encoding');
+    const te = empty ? '' : header.get('Transfer-Encoding');
     const hasTE = te !== '';
 
     // A finished handler that never set a length gets one, even 0, which keeps HTTP/1.0
@@ -376,7 +404,7 @@ export class ServerResponse implements ResponseWriter, Flusher, Hijacker {
       !trailers &&
       !hasTE &&
       bodyAllowedForStatus(code) &&
-      header.get('Content-Length') === '' &&
+      (empty || header.get('Content-Length') === '') &&
       (!isHEAD || size > 0)
     ) {
       this.#contentLength = size;
@@ -384,19 +412,24 @@ export class ServerResponse implements ResponseWriter, Flusher, Hijacker {
     }
 
     if (req.wants10KeepAlive && keepAlives) {
-      const sentLength = header.get('Content-Length') !== '' || contentLength !== undefined;
-      if (sentLength && header.get('Connection') === 'keep-alive') this.closeAfterReply = false;
+      const sentLength =
+        (!empty && header.get('Content-Length') !== '') || contentLength !== undefined;
+      if (sentLength && !empty && header.get('Connection') === 'keep-alive') {
+        this.closeAfterReply = false;
+      }
     }
     const hasCL = this.#contentLength !== -1;
     if (req.wants10KeepAlive && (isHEAD || hasCL || !bodyAllowedForStatus(code))) {
-      if (!header.has('Connection')) connection = 'keep-alive';
+      if (empty || !header.has('Connection')) connection = 'keep-alive';
     } else if (req.protoMinor < 1 || req.wantsClose) {
       this.closeAfterReply = true;
     }
-    if (header.get('Connection') === 'close' || !keepAlives) this.closeAfterReply = true;
+    if ((!empty && header.get('Connection') === 'close') || !keepAlives) {
+      this.closeAfterReply = true;
+    }
 
     if (bodyAllowedForStatus(code)) {
-      if (!header.has('Content-Type') && !hasTE && size > 0) {
+      if ((empty || !header.has('Content-Type')) && !hasTE && size > 0) {
         contentType = detectContentType(headBytes(parts, sniffLen));
       }
     } else {
@@ -434,21 +467,30 @@ export class ServerResponse implements ResponseWriter, Flusher, Hijacker {
     }
     if (this.#chunking) exclude.add('Content-Length');
 
-    if (this.closeAfterReply && (!keepAlives || !hasToken(header.get('Connection'), 'close'))) {
+    if (
+      this.closeAfterReply &&
+      (!keepAlives || empty || !hasToken(header.get('Connection'), 'close'))
+    ) {
       exclude.add('Connection');
       if (req.protoMinor >= 1) connection = 'close';
     }
 
-    let head = statusLine(req.protoMinor, code) + headLines(header, exclude);
-    if (!header.has('Date')) head += `Date: ${httpDate()}\r\n`;
+    const lines = header.size === 0 ? '' : headLines(header, exclude);
+    // Only values a handler set can hold bytes above 0x7F; everything else here is ASCII.
+    const ascii = lines === '' || !nonASCII.test(lines);
+    let head = statusLine(req.protoMinor, code) + lines;
+    if (empty || !header.has('Date')) head += `Date: ${httpDate()}\r\n`;
     if (contentLength !== undefined) head += `Content-Length: ${contentLength}\r\n`;
     if (contentType !== '') head += `Content-Type: ${contentType}\r\n`;
     if (connection !== '') head += `Connection: ${connection}\r\n`;
     if (transferEncoding !== '') head += `Transfer-Encoding: ${transferEncoding}\r\n`;
-    this.#sink.pushLatin1(`${head}\r\n`);
+    this.#sink.pushLatin1(`${head}\r\n`, ascii);
   }
 }
 
 const emptyBody = new Uint8Array(0);
 const emptyHeader = new Header();
+const excludeScratch = new Set<string>();
+const noValues: readonly string[] = [];
+const nonASCII = /[\u0080-\uffff]/;
 const noBodyExclusions: ReadonlySet<string> = new Set(['Content-Length', 'Transfer-Encoding']);
