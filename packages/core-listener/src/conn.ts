@@ -218,7 +218,9 @@ export class HTTPConn implements ResponseSink, ContextProvider {
     this.#outText = true;
     if (allText) {
       // Every part is text and every head part ASCII, so UTF-8 of the whole is the wire form.
-      return this.#write(out.length === 1 ? (out[0] as string) : out.join(''));
+      let text = out[0] as string;
+      for (let i = 1; i < out.length; i++) text += out[i] as string;
+      return this.#write(text);
     }
     let size = 0;
     const parts: Uint8Array[] = [];

@@ -160,10 +160,10 @@ export function httpDate(now?: number): string {
 
 // Go: suppressedHeaders — a 304 repeats no representation metadata, other bodiless codes no
 // framing.
-function suppressed(code: number): readonly string[] {
-  if (code === 304) return ['Content-Type', 'Content-Length', 'Transfer-Encoding'];
-  if (!bodyAllowedForStatus(code)) return ['Content-Length', 'Transfer-Encoding'];
-  return [];
+function suppressed(code: number): number {
+  if (code === 304) return X_CONTENT_TYPE | X_CONTENT_LENGTH | X_TRANSFER_ENCODING;
+  if (!bodyAllowedForStatus(code)) return X_CONTENT_LENGTH | X_TRANSFER_ENCODING;
+  return 0;
 }
 
 function hasToken(v: string, token: string): boolean {
@@ -171,10 +171,26 @@ function hasToken(v: string, token: string): boolean {
   return false;
 }
 
-/** Writes `fields` sorted by name, one line per value, leaving out `exclude`d names. */
-function headLines(h: Header, exclude: ReadonlySet<string>): string {
+// The fields the server may leave out of a head, as bits: a fixed handful, so a mask does what
+// a set would without allocating (or clearing) one per response.
+const X_CONTENT_LENGTH = 1;
+const X_TRANSFER_ENCODING = 2;
+const X_CONNECTION = 4;
+const X_CONTENT_TYPE = 8;
+
+function excluded(k: string, mask: number): boolean {
+  return (
+    ((mask & X_CONTENT_LENGTH) !== 0 && k === 'Content-Length') ||
+    ((mask & X_TRANSFER_ENCODING) !== 0 && k === 'Transfer-Encoding') ||
+    ((mask & X_CONNECTION) !== 0 && k === 'Connection') ||
+    ((mask & X_CONTENT_TYPE) !== 0 && k === 'Content-Type')
+  );
+}
+
+/** Writes `fields` sorted by name, one line per value, leaving out the `mask`ed names. */
+function headLines(h: Header, mask: number): string {
   const keys: string[] = [];
-  for (const k of h.keys()) if (!exclude.has(k) && !k.startsWith(TrailerPrefix)) keys.push(k);
+  for (const k of h.keys()) if (!excluded(k, mask) && !k.startsWith(TrailerPrefix)) keys.push(k);
   if (keys.length > 1) keys.sort();
   let out = '';
   for (const k of keys) for (const v of h.values(k)) out += `${k}: ${v}\r\n`;
@@ -373,9 +389,7 @@ export class ServerResponse implements ResponseWriter, Flusher, Hijacker {
     const ka = this.#keepAlives;
     const keepAlives = typeof ka === 'boolean' ? ka : ka.keepAlivesEnabled();
     const header = this.#snapshot ?? this.#header ?? emptyHeader;
-    // Commit is synchronous and never re-entered, so one set serves every response.
-    const exclude = excludeScratch;
-    exclude.clear();
+    let exclude = 0;
     let contentLength: number | undefined;
     let contentType = '';
     let connection = '';
@@ -433,7 +447,7 @@ export class ServerResponse implements ResponseWriter, Flusher, Hijacker {
         contentType = detectContentType(headBytes(parts, sniffLen));
       }
     } else {
-      for (const k of suppressed(code)) exclude.add(k);
+      exclude |= suppressed(code);
     }
 
     let hasContentLength = hasCL;
@@ -441,37 +455,37 @@ export class ServerResponse implements ResponseWriter, Flusher, Hijacker {
       this.#sink.log(
         `http: WriteHeader called with both Transfer-Encoding of ${JSON.stringify(te)} and a Content-Length of ${this.#contentLength}`,
       );
-      exclude.add('Content-Length');
+      exclude |= X_CONTENT_LENGTH;
       hasContentLength = false;
     }
 
     if (isHEAD || !bodyAllowedForStatus(code) || code === 204) {
-      exclude.add('Transfer-Encoding');
+      exclude |= X_TRANSFER_ENCODING;
     } else if (hasContentLength) {
-      exclude.add('Transfer-Encoding');
+      exclude |= X_TRANSFER_ENCODING;
     } else if (req.protoMinor >= 1) {
       if (hasTE && te === 'identity') {
         // No length and no chunking: the end of the body is the end of the connection (the SSE
         // draft's recommendation).
         this.#chunking = false;
         this.closeAfterReply = true;
-        exclude.add('Transfer-Encoding');
+        exclude |= X_TRANSFER_ENCODING;
       } else {
         this.#chunking = true;
         transferEncoding = 'chunked';
-        if (hasTE && te === 'chunked') exclude.add('Transfer-Encoding');
+        if (hasTE && te === 'chunked') exclude |= X_TRANSFER_ENCODING;
       }
     } else {
       this.closeAfterReply = true;
-      exclude.add('Transfer-Encoding');
+      exclude |= X_TRANSFER_ENCODING;
     }
-    if (this.#chunking) exclude.add('Content-Length');
+    if (this.#chunking) exclude |= X_CONTENT_LENGTH;
 
     if (
       this.closeAfterReply &&
       (!keepAlives || empty || !hasToken(header.get('Connection'), 'close'))
     ) {
-      exclude.add('Connection');
+      exclude |= X_CONNECTION;
       if (req.protoMinor >= 1) connection = 'close';
     }
 
@@ -490,7 +504,6 @@ export class ServerResponse implements ResponseWriter, Flusher, Hijacker {
 
 const emptyBody = new Uint8Array(0);
 const emptyHeader = new Header();
-const excludeScratch = new Set<string>();
 const noValues: readonly string[] = [];
 const nonASCII = /[\u0080-\uffff]/;
-const noBodyExclusions: ReadonlySet<string> = new Set(['Content-Length', 'Transfer-Encoding']);
+const noBodyExclusions = X_CONTENT_LENGTH | X_TRANSFER_ENCODING;
