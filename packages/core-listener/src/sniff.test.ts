@@ -285,3 +285,18 @@ describe('the first-byte table never changes the answer', () => {
     }
   });
 });
+
+describe('detectContentType(data, end) considers only data[0, end)', () => {
+  const rows: [data: string, end: number, want: string][] = [
+    ['<html>\x00\x00', 6, 'text/html; charset=utf-8'],
+    ['<html>\x00\x00', 8, 'text/html; charset=utf-8'],
+    ['hello\x00', 5, 'text/plain; charset=utf-8'],
+    ['hello\x00', 6, 'application/octet-stream'],
+    ['%PDF-1.7', 99, 'application/pdf'], // end past the data is the data's length
+    ['', 0, 'text/plain; charset=utf-8'],
+  ];
+  test.each(rows)('%p up to %p → %p', (data, end, want) => {
+    const bytes = new Uint8Array([...data].map((c) => c.charCodeAt(0)));
+    expect(detectContentType(bytes, end)).toBe(want);
+  });
+});

@@ -308,10 +308,15 @@ function match(signature: Signature, data: Uint8Array, firstNonWS: number): stri
  *   UTF-16 BOM counts only when at least two bytes follow it.
  * - Text is anything free of the spec's binary control bytes; invalid UTF-8 is still text.
  *
+ * `end` limits the bytes considered to `data[0, end)` (default: all of `data`, at most 512).
+ *
  * Never throws and never modifies or retains `data`.
  */
-export function detectContentType(data: Uint8Array): string {
-  const head = data.length > sniffLen ? data.subarray(0, sniffLen) : data;
+export function detectContentType(data: Uint8Array, end: number = data.length): string {
+  const n = Math.min(end, data.length, sniffLen);
+  // A view only when the bytes to consider are fewer than the array holds: most calls take the
+  // array as it is (the server passes a scratch buffer and a length, and allocates nothing).
+  const head = n === data.length ? data : data.subarray(0, n);
 
   let firstNonWS = 0;
   for (const b of head) {

@@ -84,19 +84,29 @@ type Part = string | Uint8Array;
 // buffer instead of a new array (detectContentType does not keep what it is given).
 const sniffScratch = new Uint8Array(sniffLen);
 
-// The first `n` bytes of the buffered parts, for sniffing.
+// The bytes to sniff: headBytes returns an array and sets sniffLength to how many of its bytes
+// count (so the scratch buffer needs no view per response).
+let sniffLength = 0;
+
+// The first `n` bytes of the buffered parts, for sniffing: an array, with sniffLength set to
+// how many of its bytes count.
 function headBytes(parts: readonly Part[], n: number): Uint8Array {
   const first = parts[0];
-  if (first === undefined) return emptyBody;
+  if (first === undefined) {
+    sniffLength = 0;
+    return emptyBody;
+  }
   if (typeof first !== 'string' && (first.length >= n || parts.length === 1)) {
-    return first.subarray(0, n);
+    sniffLength = Math.min(first.length, n);
+    return first;
   }
   if (typeof first === 'string' && (first.length >= n || parts.length === 1) && n <= sniffLen) {
     const { written } = encoder.encodeInto(
       first.length > n ? first.slice(0, n) : first,
       sniffScratch,
     );
-    return sniffScratch.subarray(0, Math.min(written, n));
+    sniffLength = Math.min(written, n);
+    return sniffScratch;
   }
   const out = new Uint8Array(n);
   let at = 0;
@@ -107,7 +117,8 @@ function headBytes(parts: readonly Part[], n: number): Uint8Array {
     at += take;
     if (at === n) break;
   }
-  return out.subarray(0, at);
+  sniffLength = at;
+  return out;
 }
 
 // "HTTP/1.1 200 OK\r\n" built once per protocol and code: the status line of most responses.
@@ -444,7 +455,8 @@ export class ServerResponse implements ResponseWriter, Flusher, Hijacker {
 
     if (bodyAllowedForStatus(code)) {
       if ((empty || !header.has('Content-Type')) && !hasTE && size > 0) {
-        contentType = detectContentType(headBytes(parts, sniffLen));
+        const bytes = headBytes(parts, sniffLen);
+        contentType = detectContentType(bytes, sniffLength);
       }
     } else {
       exclude |= suppressed(code);
