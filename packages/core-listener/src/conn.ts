@@ -59,6 +59,9 @@ export interface ConnServer {
 
 const textEncoder = new TextEncoder();
 
+// Received bytes a connection holds while a handler runs before it stops reading the socket.
+const pendingHighWaterMark = 64 * 1024;
+
 // How long a closing connection waits for the peer after sending FIN. Go: rstAvoidanceDelay.
 const rstAvoidanceDelay = 500;
 
@@ -106,6 +109,14 @@ export class HTTPConn implements ResponseSink, ContextProvider {
   #off = 0;
   #end = 0;
   #eof = false;
+  // Chunks that arrived while a handler or a write was pending, and their size.
+  #pending: Uint8Array[] = [];
+  #pendingBytes = 0;
+  // A body read waiting for data, and whether the loop is waiting on a handler or a write.
+  #waiter: (() => void) | undefined;
+  #busy = false;
+  #finished = false;
+  #done: (() => void) | undefined;
 
   #out: OutPart[] = [];
   #kinds: number[] = [];
@@ -153,22 +164,62 @@ export class HTTPConn implements ResponseSink, ContextProvider {
 
   // ── input ────────────────────────────────────────────────────────────────────────────────
 
-  // Reads the next chunk; false at end of stream.
-  async #fill(): Promise<boolean> {
-    if (this.#eof) return false;
-    const chunk = await this.#conn.read();
-    if (chunk === null) {
-      this.#eof = true;
-      return false;
+  /** ChunkReceiver: data arrived. Runs the loop now, unless a handler or a write is pending. */
+  onChunk(chunk: Uint8Array): void {
+    if (this.#off >= this.#end && this.#pending.length === 0) {
+      this.#buf = chunk;
+      this.#off = 0;
+      this.#end = chunk.length;
+    } else {
+      this.#pending.push(chunk);
+      this.#pendingBytes += chunk.length;
+      // Bytes pile up only while a handler runs; past the mark the socket stops reading, so a
+      // client that sends faster than the handler reads fills its own window, not our memory.
+      if (this.#pendingBytes > pendingHighWaterMark) this.#pauseInput(true);
     }
-    this.#buf = chunk;
+    const w = this.#waiter;
+    if (w !== undefined) {
+      this.#waiter = undefined;
+      w();
+      return;
+    }
+    if (!this.#busy) this.#pump();
+  }
+
+  /** ChunkReceiver: the peer ended its side. */
+  onEnd(): void {
+    if (this.#eof) return;
+    this.#eof = true;
+    const w = this.#waiter;
+    if (w !== undefined) {
+      this.#waiter = undefined;
+      w();
+      return;
+    }
+    if (!this.#busy) this.#pump();
+  }
+
+  #pauseInput(paused: boolean): void {
+    const c = this.#conn as Conn & { pauseReading?: () => void; resumeReading?: () => void };
+    if (paused) c.pauseReading?.();
+    else c.resumeReading?.();
+  }
+
+  // Moves to the next received chunk, if there is one.
+  #nextChunk(): boolean {
+    const next = this.#pending.shift();
+    if (next === undefined) return false;
+    this.#pendingBytes -= next.length;
+    if (this.#pendingBytes <= pendingHighWaterMark / 2) this.#pauseInput(false);
+    this.#buf = next;
     this.#off = 0;
-    this.#end = chunk.length;
+    this.#end = next.length;
     return true;
   }
 
-  // The next parser event, reading as needed. Returns NeedMore only at end of stream. The
-  // parser is asked even when the chunk is used up: the end of a message needs no bytes.
+  // The next parser event for a body read, waiting for data as needed. Returns NeedMore only at
+  // end of stream. The parser is asked even when the chunk is used up: the end of a message
+  // needs no bytes.
   #event(): ParseEvent | Promise<ParseEvent> {
     const ev = this.#parser.execute(this.#buf, this.#off, this.#end);
     this.#off = this.#parser.offset;
@@ -178,10 +229,18 @@ export class HTTPConn implements ResponseSink, ContextProvider {
 
   async #eventSlow(): Promise<ParseEvent> {
     for (;;) {
-      if (!(await this.#fill())) return ParseEvent.NeedMore;
-      const ev = this.#parser.execute(this.#buf, this.#off, this.#end);
-      this.#off = this.#parser.offset;
-      if (ev !== ParseEvent.NeedMore) return ev;
+      // A chunk that arrived while we waited may already be the current one (onChunk installs
+      // it when nothing else is left), or wait in the queue.
+      if (this.#off < this.#end || this.#nextChunk()) {
+        const ev = this.#parser.execute(this.#buf, this.#off, this.#end);
+        this.#off = this.#parser.offset;
+        if (ev !== ParseEvent.NeedMore) return ev;
+        continue;
+      }
+      if (this.#eof) return ParseEvent.NeedMore;
+      await new Promise<void>((resolve) => {
+        this.#waiter = resolve;
+      });
     }
   }
 
@@ -264,24 +323,134 @@ export class HTTPConn implements ResponseSink, ContextProvider {
 
   // ── the loop ────────────────────────────────────────────────────────────────────────────
 
-  /** Serves requests until the connection is done. Never rejects. */
-  async serve(): Promise<void> {
-    try {
-      await this.#loop();
-    } catch (err) {
-      this.#srv.logf(`http: connection error: ${err instanceof Error ? err.message : String(err)}`);
-    } finally {
-      this.#clearTimer();
+  /**
+   * Serves requests until the connection is done; resolves then, never rejects. Our own sockets
+   * hand their data to {@link HTTPConn.onChunk} directly; any other `Conn` is read in a loop.
+   */
+  serve(): Promise<void> {
+    const done = new Promise<void>((resolve) => {
+      this.#done = resolve;
+    });
+    const c = this.#conn as Conn & { attach?: (r: HTTPConn | undefined) => void };
+    if (c.attach !== undefined) c.attach(this);
+    else void this.#readLoop();
+    this.#armTimer(this.#srv.readHeaderTimeout || this.#srv.readTimeout);
+    return done;
+  }
+
+  // For a Conn that is not one of ours: pull its chunks and push them in, pausing while a
+  // handler runs and input has piled up.
+  async #readLoop(): Promise<void> {
+    while (!this.#finished && !this.#hijacked) {
+      while (this.#pendingBytes > pendingHighWaterMark && !this.#finished) {
+        await new Promise<void>((resolve) => setTimeout(resolve, 1));
+      }
+      const chunk = await this.#conn.read();
+      if (this.#hijacked) return;
+      if (chunk === null) {
+        this.onEnd();
+        return;
+      }
+      this.onChunk(chunk);
+    }
+  }
+
+  // Ends the connection once: after our FIN, wait a moment for the peer (Go's
+  // closeWriteAndWait: closing at once could reset the connection and destroy the last response
+  // in the peer's buffers), then close.
+  #shutdownConn(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#clearTimer();
+    const finish = (): void => {
       if (!this.#hijacked) {
-        if (this.#writeClosed) {
-          // Go's closeWriteAndWait: after our FIN, give the peer a moment to read the last
-          // response and close first; closing at once could reset the connection and destroy
-          // that response in the peer's buffers.
-          await Promise.race([this.#conn.closed, sleepUnref(rstAvoidanceDelay)]);
-        }
         this.#conn.close();
         this.#setState('closed');
       }
+      this.#done?.();
+    };
+    if (this.#hijacked || !this.#writeClosed) {
+      finish();
+      return;
+    }
+    void Promise.race([this.#conn.closed, sleepUnref(rstAvoidanceDelay)]).then(finish);
+  }
+
+  // Runs requests for as long as input is there and handlers finish synchronously. Returns
+  // when it must wait: for more input, for an async handler, or for a slow socket.
+  #pump(): void {
+    const srv = this.#srv;
+    try {
+      for (;;) {
+        if (this.#finished) return;
+        // The parser first reports the end of the previous message (MessageEnd), which needs no
+        // bytes, so it is asked even when the chunk is used up.
+        let ev = this.#parser.execute(this.#buf, this.#off, this.#end);
+        this.#off = this.#parser.offset;
+        while (ev === ParseEvent.MessageEnd) {
+          ev = this.#parser.execute(this.#buf, this.#off, this.#end);
+          this.#off = this.#parser.offset;
+        }
+        if (ev === ParseEvent.NeedMore) {
+          if (this.#nextChunk()) continue;
+          // Input ran dry: the end of a batch. Its responses leave in one write.
+          const w = this.flush();
+          if (w !== undefined) {
+            this.#busy = true;
+            w.then(
+              () => {
+                this.#busy = false;
+                this.#pump();
+              },
+              () => this.#shutdownConn(),
+            );
+            return;
+          }
+          if (this.#closing || this.#eof) {
+            this.#shutdownConn();
+            return;
+          }
+          if (this.state !== 'new') {
+            this.#setState('idle');
+            this.#armTimer(srv.idleTimeout || srv.readTimeout);
+          }
+          return;
+        }
+        if (ev !== ParseEvent.Head) {
+          // Stopped (or anything unexpected): this stream is no longer HTTP.
+          this.#shutdownConn();
+          return;
+        }
+        if (this.state !== 'active') {
+          this.#setState('active');
+          this.#armTimer(srv.readHeaderTimeout || srv.readTimeout);
+        }
+        const more = this.#serveRequest();
+        if (more instanceof Promise) {
+          this.#busy = true;
+          more.then(
+            (go) => {
+              this.#busy = false;
+              if (go) this.#pump();
+              else this.#shutdownConn();
+            },
+            () => this.#shutdownConn(),
+          );
+          return;
+        }
+        if (!more) {
+          this.#shutdownConn();
+          return;
+        }
+      }
+    } catch (err) {
+      if (err instanceof ParseError) {
+        this.#busy = true;
+        void this.#replyParseError(err).finally(() => this.#shutdownConn());
+        return;
+      }
+      this.#srv.logf(`http: connection error: ${err instanceof Error ? err.message : String(err)}`);
+      this.#shutdownConn();
     }
   }
 
@@ -310,56 +479,6 @@ export class HTTPConn implements ResponseSink, ContextProvider {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
-    }
-  }
-
-  async #loop(): Promise<void> {
-    const srv = this.#srv;
-    for (;;) {
-      // Wait for the next head. Output goes out when input runs dry: the end of a batch. The
-      // parser first reports the end of the previous message (MessageEnd), which needs no
-      // bytes, so it is asked even when the chunk is used up.
-      let ev: ParseEvent;
-      try {
-        ev = this.#parser.execute(this.#buf, this.#off, this.#end);
-        this.#off = this.#parser.offset;
-        for (;;) {
-          if (ev === ParseEvent.MessageEnd) {
-            ev = this.#parser.execute(this.#buf, this.#off, this.#end);
-            this.#off = this.#parser.offset;
-            continue;
-          }
-          if (ev !== ParseEvent.NeedMore) break;
-          const w = this.flush();
-          if (w !== undefined) await w;
-          if (this.#closing) return;
-          if (this.state !== 'new') this.#setState('idle');
-          this.#armTimer(
-            this.state === 'idle'
-              ? srv.idleTimeout || srv.readTimeout
-              : srv.readHeaderTimeout || srv.readTimeout,
-          );
-          if (!(await this.#fill())) return;
-          if (this.state !== 'active') this.#setState('active');
-          this.#armTimer(srv.readHeaderTimeout || srv.readTimeout);
-          ev = this.#parser.execute(this.#buf, this.#off, this.#end);
-          this.#off = this.#parser.offset;
-        }
-      } catch (err) {
-        if (err instanceof ParseError) await this.#replyParseError(err);
-        return;
-      }
-      if (ev === ParseEvent.Stopped) return;
-      if (ev !== ParseEvent.Head) return;
-      if (this.state !== 'active') this.#setState('active');
-      let more = this.#serveRequest();
-      if (more instanceof Promise) more = await more;
-      if (!more) return;
-      if (this.#closing) {
-        await this.flush();
-        this.#closeWrite();
-        return;
-      }
     }
   }
 
@@ -578,8 +697,21 @@ export class HTTPConn implements ResponseSink, ContextProvider {
     this.#res?.markHijacked();
     this.#clearTimer();
     this.#setState('hijacked');
-    const buffered =
-      this.#off < this.#end ? this.#buf.slice(this.#off, this.#end) : new Uint8Array(0);
+    // Everything read past the request head belongs to the new protocol: the rest of this
+    // chunk and any chunk that arrived since. Later data goes to the hijacker's reads.
+    (this.#conn as Conn & { attach?: (r: undefined) => void }).attach?.(undefined);
+    let size = this.#end - this.#off;
+    for (const p of this.#pending) size += p.length;
+    const buffered = new Uint8Array(size);
+    buffered.set(this.#buf.subarray(this.#off, this.#end), 0);
+    let at = this.#end - this.#off;
+    for (const p of this.#pending) {
+      buffered.set(p, at);
+      at += p.length;
+    }
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#pauseInput(false);
     this.#off = this.#end;
     const c = this.#conn;
     return {

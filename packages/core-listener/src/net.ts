@@ -254,8 +254,19 @@ interface RawSocket {
   resume(): void;
 }
 
+/**
+ * Takes a connection's data as it arrives, synchronously, instead of through `read()`: the HTTP
+ * loop parses and answers inside the socket's own callback, with no promise per request.
+ */
+export interface ChunkReceiver {
+  /** Called with each chunk, in order. */
+  onChunk(chunk: Uint8Array): void;
+  /** Called once when the peer ends its side (or the connection closes). */
+  onEnd(): void;
+}
+
 /** The Go-shaped Conn over a push-style socket; the backends feed it. */
-class StreamConn implements Conn {
+export class StreamConn implements Conn {
   readonly localAddr: Addr;
   readonly remoteAddr: Addr;
   readonly closed: Promise<void>;
@@ -268,6 +279,7 @@ class StreamConn implements Conn {
   #reader: ((c: Uint8Array | null) => void) | undefined;
   #eof = false;
   #isClosed = false;
+  #receiver: ChunkReceiver | undefined;
   #markClosed!: () => void;
   #markEnded!: () => void;
   // Writes waiting for drain, in order: `data` is what the socket has not taken yet, or null
@@ -288,9 +300,38 @@ class StreamConn implements Conn {
     open.conns++;
   }
 
+  /**
+   * Sends data to `r` as it arrives instead of queueing it for `read()`; `undefined` returns to
+   * `read()` (for a hijacked connection). Chunks already queued stay queued for `read()`.
+   */
+  attach(r: ChunkReceiver | undefined): void {
+    this.#receiver = r;
+  }
+
+  /** Stops reading from the socket until {@link StreamConn.resumeReading}. */
+  pauseReading(): void {
+    if (!this.#paused) {
+      this.#paused = true;
+      this.#raw.pause();
+    }
+  }
+
+  /** Resumes reading after {@link StreamConn.pauseReading}. */
+  resumeReading(): void {
+    if (this.#paused && !this.#isClosed) {
+      this.#paused = false;
+      this.#raw.resume();
+    }
+  }
+
   /** Backend: bytes arrived. */
   onData(chunk: Uint8Array): void {
     if (this.#isClosed || chunk.length === 0) return;
+    const rc = this.#receiver;
+    if (rc !== undefined) {
+      rc.onChunk(chunk);
+      return;
+    }
     const r = this.#reader;
     if (r !== undefined) {
       this.#reader = undefined;
@@ -309,6 +350,11 @@ class StreamConn implements Conn {
   onEnd(): void {
     this.#eof = true;
     this.#markEnded();
+    const rc = this.#receiver;
+    if (rc !== undefined) {
+      rc.onEnd();
+      return;
+    }
     const r = this.#reader;
     if (r !== undefined && this.#chunks.length === 0) {
       this.#reader = undefined;
@@ -346,6 +392,7 @@ class StreamConn implements Conn {
     const r = this.#reader;
     this.#reader = undefined;
     r?.(null);
+    this.#receiver?.onEnd();
     for (const p of this.#pending) p.resolve();
     this.#pending = [];
     open.conns--;
