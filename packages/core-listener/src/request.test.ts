@@ -1013,3 +1013,36 @@ describe('rawHeader: the header as a server receives it, built on first read', (
     expect(r.clone().header.get('X-Id')).toBe('7');
   });
 });
+
+describe('withBody: a copy with another body (Go: r.Body = …)', () => {
+  test('the copy reads the new body; path values, pattern and header carry over', async () => {
+    const r = new Request({ method: 'POST', target: '/a', body: 'original', header: { X: '1' } });
+    r.setPathValue('id', '7');
+    r.pattern = 'POST /a';
+    async function* upper(src: Request): AsyncGenerator<Uint8Array> {
+      for await (const chunk of src)
+        yield new TextEncoder().encode(new TextDecoder().decode(chunk).toUpperCase());
+    }
+    const w = r.withBody(upper(r));
+    expect(w.contentLength).toBe(-1);
+    expect(await w.text()).toBe('ORIGINAL');
+    expect(w.pathValue('id')).toBe('7');
+    expect(w.pattern).toBe('POST /a');
+    expect(w.header.get('X')).toBe('1');
+    // The original's body was read through the wrapper.
+    await expect(r.text()).rejects.toBe(ErrBodyReadAfterClose);
+  });
+
+  const lengths: [body: string | null, given: number | undefined, want: number][] = [
+    ['abc', undefined, 3],
+    [null, undefined, 0],
+    ['abc', 10, 10],
+  ];
+  test.each(lengths)('body %p, contentLength %p → %p', (body, given, want) => {
+    expect(new Request({ target: '/' }).withBody(body, given).contentLength).toBe(want);
+  });
+
+  test('an unsupported body is a TypeError', () => {
+    expect(() => new Request({ target: '/' }).withBody(42 as unknown as string)).toThrow(TypeError);
+  });
+});

@@ -285,6 +285,21 @@ export class Request {
   }
 
   /**
+   * A shallow copy (like {@link Request.withContext}) whose body is `body` — a size-limited or
+   * decoded reader wrapped around the original, say. Path values, pattern, header and context
+   * carry over; `contentLength` is -1 (unknown) unless given. Go: assigning `r.Body`.
+   * @throws {TypeError} for a body of an unsupported type.
+   */
+  withBody(body: BodyInit | null, contentLength?: number): Request {
+    const r = this.#copy(this.header, this.trailer, this.#url);
+    const src = toSource(body);
+    r.#body = src === null ? noBody : { src, used: false, stream: undefined };
+    r.contentLength =
+      contentLength ?? (src === null ? 0 : src instanceof Uint8Array ? src.length : -1);
+    return r;
+  }
+
+  /**
    * A deep copy (header, trailer, path values) with context `ctx`; the body stays shared, as in
    * Go: `Request.Clone`.
    */
