@@ -72,3 +72,14 @@ describe('maxBytesHandler', () => {
     expect(await g?.text()).toBe('hi');
   });
 });
+
+test('path values set before maxBytesHandler carry over (the body is swapped with withBody)', async () => {
+  const h = maxBytesHandler(async (w: ResponseWriter, r: Request) => {
+    void w.write(`${r.pathValue('id')}:${await r.text()}`);
+  }, 100);
+  const r = newRequest('POST', '/items/7', 'body');
+  r.setPathValue('id', '7');
+  const rec = new ResponseRecorder();
+  await h.serveHTTP(rec, r);
+  expect(rec.text()).toBe('7:body');
+});

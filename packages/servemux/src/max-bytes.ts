@@ -5,7 +5,7 @@
 import {
   type Handler,
   type HandlerLike,
-  Request,
+  type Request,
   type ResponseWriter,
   StatusRequestEntityTooLarge,
   toHandler,
@@ -100,22 +100,8 @@ export function maxBytesHandler(h: HandlerLike, n: number): Handler {
       const onHit = (): void => {
         if (!tw.started) w.header().set('Connection', 'close');
       };
-      const r2 = new Request({
-        method: r.method,
-        target: r.requestURI,
-        url: r.url,
-        proto: r.proto,
-        header: r.header,
-        host: r.host,
-        remoteAddr: r.remoteAddr,
-        body: r.bodyUsed ? null : limited(r, limit, onHit),
-        contentLength: r.contentLength,
-        trailer: r.trailer,
-        close: r.close,
-        ...(r.tls === undefined ? {} : { tls: r.tls }),
-        context: r.context(),
-      });
-      r2.pattern = r.pattern;
+      // Go: r.Body = MaxBytesReader(w, r.Body, n) — the same request with a limited body.
+      const r2 = r.bodyUsed ? r : r.withBody(limited(r, limit, onHit), r.contentLength);
       try {
         await next.serveHTTP(tw, r2);
       } catch (err) {
