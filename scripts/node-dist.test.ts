@@ -10,7 +10,7 @@ const root = resolve(import.meta.dir, '..');
 const script = `
 import { Header, Request, StatusCreated, canonicalHeaderKey, toHandler } from '@servehttp/core-listener';
 import { newRequest, ResponseRecorder } from '@servehttp/core-listener/httptest';
-import { listen } from '@servehttp/core-listener';
+import { listen, Server } from '@servehttp/core-listener';
 import { isToken } from '@servehttp/http-parser';
 import { connect } from 'node:net';
 const h = toHandler(async (w, r) => {
@@ -32,7 +32,14 @@ let wire = '';
 for await (const chunk of conn) wire += new TextDecoder().decode(chunk);
 conn.close();
 await l.close();
+const srv = new Server({ handler: async (w, r) => { w.header().set('X-Runtime', 'node'); void w.write('served ' + r.method + ' ' + (await r.text())); } });
+const l2 = await listen('tcp', '127.0.0.1:0');
+void srv.serve(l2).catch(() => {});
+const res = await fetch('http://127.0.0.1:' + l2.addr().port + '/x', { method: 'POST', body: 'on node' });
+const served = res.headers.get('x-runtime') + ': ' + (await res.text());
+await srv.close();
 console.log(JSON.stringify({
+  served,
   wire,
   node: process.versions.node,
   status: res.status,
@@ -67,5 +74,6 @@ test('dist runs on Node.js 20+ through the package exports', () => {
     injection: 'InvalidHeaderError',
     request: 'GET',
     wire: 'over the wire',
+    served: 'node: served POST on node',
   });
 }, 60_000);
