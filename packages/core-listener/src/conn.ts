@@ -134,6 +134,9 @@ export class HTTPConn implements ResponseSink, ContextProvider {
   #req: Request | undefined;
   #cancel: ((reason?: unknown) => void) | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #readDeadline: ReturnType<typeof setTimeout> | undefined;
+  #writeDeadline: ReturnType<typeof setTimeout> | undefined;
+  #readTimedOut = false;
 
   /** Wraps `conn` for `srv`; `baseCtx` is the parent of every request context. */
   constructor(srv: ConnServer, conn: Conn, baseCtx: Context) {
@@ -241,6 +244,7 @@ export class HTTPConn implements ResponseSink, ContextProvider {
       await new Promise<void>((resolve) => {
         this.#waiter = resolve;
       });
+      if (this.#readTimedOut) throw new Error('http: i/o timeout reading request body');
     }
   }
 
@@ -587,7 +591,10 @@ export class HTTPConn implements ResponseSink, ContextProvider {
         w.closeAfterReply = true;
       }
     }
+    // A decision to close taken before the head goes out (a read deadline, say) must be in it.
+    if (this.#closing) w.closeAfterReply = true;
     w.finish();
+    this.#clearDeadlines();
     this.#cancel?.();
     this.#cancel = undefined;
     this.#clearTimer();
@@ -639,6 +646,7 @@ export class HTTPConn implements ResponseSink, ContextProvider {
   /** Next chunk of the current request's body, or null at its end. For {@link BodyReader}. */
   async readBody(): Promise<Uint8Array | null> {
     if (this.#bodyDone) return null;
+    if (this.#readTimedOut) throw new Error('http: i/o timeout reading request body');
     if (this.#expectContinue && !this.#sentContinue) {
       this.#sentContinue = true;
       // Only a response that has not started may be preceded by 100 Continue.
@@ -686,6 +694,44 @@ export class HTTPConn implements ResponseSink, ContextProvider {
           throw new Error('http: unexpected EOF reading request body');
       }
     }
+  }
+
+  // ── deadlines (ResponseController) ──────────────────────────────────────────────────
+
+  /** Sets the read deadline for the current request's body (epoch ms; 0 clears it). */
+  setReadDeadline(at: number): void {
+    if (this.#readDeadline !== undefined) clearTimeout(this.#readDeadline);
+    this.#readDeadline = undefined;
+    if (at <= 0) return;
+    this.#readDeadline = setTimeout(
+      () => {
+        this.#readTimedOut = true;
+        this.#closing = true;
+        // A read waiting for data wakes up and fails.
+        const w = this.#waiter;
+        this.#waiter = undefined;
+        w?.();
+      },
+      Math.max(0, at - Date.now()),
+    );
+    (this.#readDeadline as { unref?: () => void }).unref?.();
+  }
+
+  /** Sets the write deadline for the current response (epoch ms; 0 clears it). */
+  setWriteDeadline(at: number): void {
+    if (this.#writeDeadline !== undefined) clearTimeout(this.#writeDeadline);
+    this.#writeDeadline = undefined;
+    if (at <= 0) return;
+    this.#writeDeadline = setTimeout(() => this.#conn.close(), Math.max(0, at - Date.now()));
+    (this.#writeDeadline as { unref?: () => void }).unref?.();
+  }
+
+  #clearDeadlines(): void {
+    if (this.#readDeadline !== undefined) clearTimeout(this.#readDeadline);
+    if (this.#writeDeadline !== undefined) clearTimeout(this.#writeDeadline);
+    this.#readDeadline = undefined;
+    this.#writeDeadline = undefined;
+    this.#readTimedOut = false;
   }
 
   // ── hijack ────────────────────────────────────────────────────────────────────────────

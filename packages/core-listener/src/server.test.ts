@@ -5,7 +5,12 @@ import { ErrAbortHandler, ErrServerClosed } from './errors.ts';
 import type { HandlerLike } from './handler.ts';
 import { listen, openNetResources } from './net.ts';
 import type { Request } from './request.ts';
-import type { Flusher, Hijacker, ResponseWriter } from './response.ts';
+import {
+  type Flusher,
+  type Hijacker,
+  ResponseController,
+  type ResponseWriter,
+} from './response.ts';
 import { Server, type ServerOptions } from './server.ts';
 
 // One wire-level suite over both socket backends (Go's run(t, f, modes)), raw bytes in and out,
@@ -50,10 +55,13 @@ function client(port: number): Promise<{
       buf += d.toString('latin1');
       waiter?.();
     });
-    s.on('end', () => {
-      ended = true;
-      waiter?.();
-    });
+    // A hard close (no FIN first) shows as 'close' without 'end'.
+    for (const ev of ['end', 'close']) {
+      s.on(ev, () => {
+        ended = true;
+        waiter?.();
+      });
+    }
     s.on('error', () => {});
     const read = (until: (x: string) => boolean = () => false): Promise<string> =>
       new Promise((res, rej) => {
@@ -350,6 +358,64 @@ describe.each(backends)('%s backend: one connection (Go conn.serve)', (backend) 
     c.s.write('ping');
     expect(await c.read((s) => s.includes('echo:'))).toBe('echo:ping');
     await c.closed;
+  });
+
+  test('a client that stops reading stalls the handler, not server memory (backpressure)', async () => {
+    const chunk = new Uint8Array(64 * 1024).fill(0x61);
+    const total = 256; // chunks: 16 MiB in all, far more than the kernel buffers hold
+    let written = 0;
+    let finished = false;
+    const { port } = await start(backend, async (w: ResponseWriter) => {
+      w.header().set('Content-Length', String(total * chunk.length));
+      for (let i = 0; i < total; i++) {
+        await w.write(chunk);
+        written++;
+      }
+      finished = true;
+    });
+    const c = await client(port);
+    c.s.pause();
+    c.s.write('GET /big HTTP/1.1\r\nHost: x\r\n\r\n');
+    await Bun.sleep(300);
+    // Kernel buffers on both sides hold some of it; the rest must wait for the client.
+    expect(finished).toBe(false);
+    expect(written).toBeLessThan(total);
+    c.s.resume();
+    const out = await c.read((s) => s.length >= total * chunk.length);
+    expect(finished).toBe(true);
+    expect(out.endsWith('a'.repeat(1000))).toBe(true);
+  });
+
+  test('ResponseController deadlines: a late response is cut, a slow body read fails', async () => {
+    const { port } = await start(backend, async (w: ResponseWriter, r: Request) => {
+      const rc = new ResponseController(w);
+      rc.enableFullDuplex();
+      if (r.url.path === '/write') {
+        rc.setWriteDeadline(Date.now() + 50);
+        await Bun.sleep(200);
+        void w.write('too late');
+        return;
+      }
+      rc.setReadDeadline(Date.now() + 50);
+      try {
+        await r.text();
+        void w.write('read it all');
+      } catch (err) {
+        w.writeHeader(408);
+        void w.write(err instanceof Error ? err.message : 'error');
+      }
+    });
+    const c = await client(port);
+    c.s.write('GET /write HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(await c.read()).toBe('');
+    await c.closed;
+    const c2 = await client(port);
+    // Declares 10 bytes, sends 2, then nothing.
+    c2.s.write('POST /read HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab');
+    const out = await c2.read(completeResponses(1));
+    expect(out).toStartWith('HTTP/1.1 408 Request Timeout\r\n');
+    expect(out).toContain('Connection: close\r\n');
+    expect(out).toEndWith('http: i/o timeout reading request body');
   });
 
   test('connState reports new → active → idle → closed', async () => {

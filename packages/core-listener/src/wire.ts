@@ -25,7 +25,9 @@ import { canonicalHeaderKey, Header, TrailerPrefix } from './header.ts';
 import {
   bodyAllowedForStatus,
   checkWriteHeaderCode,
+  type DeadlineSetter,
   type Flusher,
+  type FullDuplexEnabler,
   type HijackedConn,
   type Hijacker,
   type ResponseWriter,
@@ -56,6 +58,14 @@ export interface ResponseSink {
   flush(): void | Promise<void>;
   /** Where the server logs (`http: superfluous response.WriteHeader call`). */
   log(message: string): void;
+}
+
+/** What a response can ask of the connection it is written to. */
+export interface ResponseConn extends Hijacker {
+  /** Read deadline for the current request's body, epoch ms; 0 clears it. */
+  setReadDeadline(at: number): void;
+  /** Write deadline for the current response, epoch ms; 0 clears it. */
+  setWriteDeadline(at: number): void;
 }
 
 /** Says, when asked, whether keep-alives are on. Go: `Server.doKeepAlives`. */
@@ -213,7 +223,9 @@ function headLines(h: Header, mask: number): string {
  * Created by the connection loop, which calls {@link ServerResponse.finish} when the handler
  * returns and reads {@link ServerResponse.closeAfterReply} to decide keep-alive.
  */
-export class ServerResponse implements ResponseWriter, Flusher, Hijacker {
+export class ServerResponse
+  implements ResponseWriter, Flusher, Hijacker, DeadlineSetter, FullDuplexEnabler
+{
   /** True when the connection must close after this response. Go: `closeAfterReply`. */
   closeAfterReply = false;
   /** The status sent (or to be sent); 0 before `writeHeader`. */
@@ -224,7 +236,7 @@ export class ServerResponse implements ResponseWriter, Flusher, Hijacker {
   readonly #req: ResponseRequest;
   readonly #sink: ResponseSink;
   readonly #keepAlives: boolean | KeepAliveSource;
-  readonly #hijacker: Hijacker | undefined;
+  readonly #conn: ResponseConn | undefined;
   #header: Header | undefined;
   #snapshot: Header | undefined;
   #wroteHeader = false;
@@ -245,9 +257,9 @@ export class ServerResponse implements ResponseWriter, Flusher, Hijacker {
     req: ResponseRequest,
     sink: ResponseSink,
     keepAlives: boolean | KeepAliveSource = true,
-    hijacker?: Hijacker,
+    conn?: ResponseConn,
   ) {
-    this.#hijacker = hijacker;
+    this.#conn = conn;
     this.#req = req;
     this.#sink = sink;
     this.#keepAlives = keepAlives;
@@ -327,8 +339,34 @@ export class ServerResponse implements ResponseWriter, Flusher, Hijacker {
    * @throws {ErrNotSupported} when the response was built without a connection to give.
    */
   hijack(): HijackedConn {
-    if (this.#hijacker === undefined) throw ErrNotSupported;
-    return this.#hijacker.hijack();
+    if (this.#conn === undefined) throw ErrNotSupported;
+    return this.#conn.hijack();
+  }
+
+  /**
+   * Reads of the request body fail with `i/o timeout` after `deadline` (a Date or epoch ms;
+   * 0 clears it), and the connection is not reused. Go: `ResponseController.SetReadDeadline`.
+   */
+  setReadDeadline(deadline: Date | number): void {
+    if (this.#conn === undefined) throw ErrNotSupported;
+    this.#conn.setReadDeadline(typeof deadline === 'number' ? deadline : deadline.getTime());
+  }
+
+  /**
+   * If the response is not complete by `deadline` (0 clears it), the connection is closed.
+   * Go: `ResponseController.SetWriteDeadline`.
+   */
+  setWriteDeadline(deadline: Date | number): void {
+    if (this.#conn === undefined) throw ErrNotSupported;
+    this.#conn.setWriteDeadline(typeof deadline === 'number' ? deadline : deadline.getTime());
+  }
+
+  /**
+   * Lets the handler read the body while writing the response. This server reads bodies on
+   * demand at any time, so it only says yes. Go: `ResponseController.EnableFullDuplex`.
+   */
+  enableFullDuplex(): void {
+    if (this.#conn === undefined) throw ErrNotSupported;
   }
 
   /** Marks the connection as taken over: later calls throw or are ignored, as in Go. */
