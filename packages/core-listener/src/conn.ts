@@ -29,7 +29,7 @@ import { ErrAbortHandler, ErrBodyReadAfterClose } from './errors.ts';
 import type { Handler } from './handler.ts';
 import { appendTrusted, canonicalHeaderKey } from './header.ts';
 import type { Conn } from './net.ts';
-import { type ContextProvider, Request } from './request.ts';
+import { type ContextProvider, Request, type TLSInfo } from './request.ts';
 import type { HijackedConn, ResponseWriter } from './response.ts';
 import { statusText } from './status.ts';
 import { type ResponseRequest, type ResponseSink, ServerResponse } from './wire.ts';
@@ -303,12 +303,25 @@ export class HTTPConn implements ResponseSink, ContextProvider {
     return this.#write(all);
   }
 
-  // Our own sockets can write without a promise when the kernel takes it all at once.
+  // Our own sockets can write without a promise when the kernel takes it all at once. A write
+  // to a connection the client has left never rejects: the data is dropped, the request's
+  // context is already cancelled, and the connection will not be reused (the ResponseWriter
+  // contract: its promises never reject, so an unawaited write can never go unhandled).
   #write(data: string | Uint8Array): void | Promise<void> {
     const c = this.#conn as Conn & {
       writeNow?: (d: string | Uint8Array) => Promise<void> | undefined;
     };
-    return c.writeNow !== undefined ? c.writeNow(data) : c.write(data);
+    let w: Promise<void> | undefined;
+    try {
+      w = c.writeNow !== undefined ? c.writeNow(data) : c.write(data);
+    } catch {
+      this.#closing = true;
+      return;
+    }
+    if (w === undefined) return;
+    return w.then(undefined, () => {
+      this.#closing = true;
+    });
   }
 
   /** Logs through the server. */
@@ -494,7 +507,7 @@ export class HTTPConn implements ResponseSink, ContextProvider {
     const head = `HTTP/1.1 ${code} ${statusText(code)}`;
     const body =
       code === 501 ? 'Unsupported transfer encoding' : `${code} ${statusText(code)}: ${err.reason}`;
-    await this.#conn.write(head + errorHeaders + body);
+    await this.#write(head + errorHeaders + body);
     this.#closeWrite();
   }
 
@@ -532,6 +545,7 @@ export class HTTPConn implements ResponseSink, ContextProvider {
       body: this.#bodyDone ? null : new BodyReader(this),
       contentLength,
       close: wantsClose,
+      tls: (this.#conn as { tls?: TLSInfo }).tls,
       context: this,
     });
     this.#req = r;

@@ -25,6 +25,9 @@ import { detectContentType, sniffLen } from './sniff.ts';
 import { statusText } from './status.ts';
 import { parseRequestURI } from './url.ts';
 
+export { testCertificate, testKey } from './testcert.ts';
+export { startTestServer, type TestServer, type TestServerOptions } from './testserver.ts';
+
 /** The client address `newRequest` gives its requests (TEST-NET-1). Go: the same value. */
 export const DefaultRemoteAddr = '192.0.2.1:1234';
 

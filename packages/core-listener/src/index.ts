@@ -7,7 +7,16 @@
  *
  * @module
  */
+export {
+  type AdapterOptions,
+  type FetchHandler,
+  type FetchHandlerOptions,
+  type NodeListener,
+  toFetchHandler,
+  toNodeListener,
+} from './adapters.ts';
 export { AddrError, joinHostPort, parsePort, splitHostPort } from './addr.ts';
+export { type ClusterOptions, type ClusterPrimary, cluster } from './cluster.ts';
 export { type ConnState, maxPostHandlerReadBytes } from './conn.ts';
 export { type CancelFunc, Context, type ContextKey, createKey } from './context.ts';
 export {
@@ -72,10 +81,27 @@ export {
   DefaultMaxHeaderBytes,
   LocalAddrContextKey,
   listenAndServe,
+  listenAndServeTLS,
+  loadTLSFiles,
   Server,
   ServerContextKey,
   type ServerOptions,
 } from './server.ts';
+export {
+  type Drainable,
+  type DrainResult,
+  type SignalHandle,
+  type SignalOptions,
+  type SignalSource,
+  shutdownOnSignals,
+} from './signals.ts';
 export { detectContentType, sniffLen } from './sniff.ts';
 export * from './status.ts';
+export {
+  looksLikeHTTP,
+  type PEM,
+  plainHTTPToTLSReply,
+  type TLSConnectionState,
+  type TLSOptions,
+} from './tls.ts';
 export { escapePath, parseRequestURI, RequestURL, URLError } from './url.ts';

@@ -20,7 +20,17 @@
 
 import { unlink } from 'node:fs/promises';
 import { createServer, type Server as NodeServer, type Socket as NodeSocket } from 'node:net';
+import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls';
 import { AddrError, joinHostPort, parsePort, splitHostPort } from './addr.ts';
+import {
+  alpnWire,
+  bunTLSInfo,
+  looksLikeHTTP,
+  nodeTLSInfo,
+  plainHTTPToTLSReply,
+  type TLSConnectionState,
+  type TLSOptions,
+} from './tls.ts';
 import { utf8Length } from './utf8.ts';
 
 /** The networks `listen()` understands. Go: the `network` argument of `net.Listen`. */
@@ -83,6 +93,8 @@ export interface Listener {
   close(): Promise<void>;
   /** The address it listens on (with the port the kernel chose for port 0). */
   addr(): Addr;
+  /** True for a listener made with the `tls` option: its connections speak TLS. */
+  readonly tls?: boolean;
 }
 
 /** Options for {@link listen}. */
@@ -91,6 +103,17 @@ export interface ListenOptions {
   backend?: 'bun' | 'node';
   /** Unread bytes per connection above which reading pauses; default 64 KiB. */
   readHighWaterMark?: number;
+  /**
+   * Serve TLS: every accepted connection is a TLS server connection (Go: `tls.NewListener`).
+   * The certificate and key are checked here, so a bad one fails `listen`, not a client.
+   */
+  tls?: TLSOptions;
+  /**
+   * Set `SO_REUSEPORT`, so several processes can listen on the same port and the kernel spreads
+   * connections among them (Linux). Bun honours it; Node.js from 22.12 (older ones ignore it —
+   * use `node:cluster`, whose workers share the primary's socket).
+   */
+  reusePort?: boolean;
 }
 
 /** An error of the network layer; `code` is the system code when there is one (`EADDRINUSE`). */
@@ -199,9 +222,58 @@ export async function listen(
   const target = resolveTarget(network, address);
   const hwm = options.readHighWaterMark ?? defaultHighWaterMark;
   const backend = options.backend ?? (typeof Bun === 'undefined' ? 'node' : 'bun');
-  const listener = backend === 'bun' ? bunListen(target, hwm) : await nodeListen(target, hwm);
+  const tls = options.tls === undefined ? undefined : checkTLS(options.tls, target);
+  const reusePort = options.reusePort ?? false;
+  const listener =
+    backend === 'bun'
+      ? bunListen(target, hwm, tls, reusePort)
+      : await nodeListen(target, hwm, tls, reusePort);
   open.listeners++;
   return listener;
+}
+
+/** TLS settings checked once at listen: the context for node, the options for Bun. */
+interface CheckedTLS {
+  context: SecureContext;
+  bun: import('bun').TLSOptions;
+  alpn: string[];
+}
+
+function checkTLS(o: TLSOptions, t: Target): CheckedTLS {
+  const alpn = [...(o.alpnProtocols ?? ['http/1.1'])];
+  const list = (p: TLSOptions['cert']): (string | Uint8Array)[] =>
+    typeof p === 'string' || p instanceof Uint8Array ? [p] : [...p];
+  const cert = list(o.cert);
+  const key = list(o.key);
+  if (cert.length === 0 || key.length === 0) {
+    throw new NetError(`listen ${t.network} ${t.text}: tls: a certificate and a key are required`);
+  }
+  let context: SecureContext;
+  try {
+    context = createSecureContext({
+      cert: cert.map(toBuffer),
+      key: key.map(toBuffer),
+      ...(o.passphrase !== undefined ? { passphrase: o.passphrase } : {}),
+    });
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new NetError(
+      `listen ${t.network} ${t.text}: tls: bad certificate or key: ${why}`,
+      'ETLS',
+      err,
+    );
+  }
+  const bun = {
+    cert: cert.map(toBuffer),
+    key: key.map(toBuffer),
+    ...(o.passphrase !== undefined ? { passphrase: o.passphrase } : {}),
+    ...(alpn.length > 0 ? { ALPNProtocols: alpnWire(alpn) } : {}),
+  };
+  return { context, bun, alpn };
+}
+
+function toBuffer(p: string | Uint8Array): Buffer {
+  return typeof p === 'string' ? Buffer.from(p) : Buffer.from(p.buffer, p.byteOffset, p.length);
 }
 
 /** The accept queue both backends share. */
@@ -285,6 +357,8 @@ export class StreamConn implements Conn {
   // Writes waiting for drain, in order: `data` is what the socket has not taken yet, or null
   // when it took it all and only the drain itself is awaited.
   #pending: { data: Uint8Array | null; resolve: () => void }[] = [];
+  /** The TLS connection state once the handshake is done; undefined for plain TCP. */
+  tls: TLSConnectionState | undefined;
 
   constructor(raw: RawSocket, local: Addr, remote: Addr, hwm: number) {
     this.#raw = raw;
@@ -306,6 +380,11 @@ export class StreamConn implements Conn {
    */
   attach(r: ChunkReceiver | undefined): void {
     this.#receiver = r;
+  }
+
+  /** Whether reading is paused (by backpressure or {@link StreamConn.pauseReading}). */
+  get isPaused(): boolean {
+    return this.#paused;
   }
 
   /** Stops reading from the socket until {@link StreamConn.resumeReading}. */
@@ -499,23 +578,34 @@ export class StreamConn implements Conn {
   }
 }
 
-function bunListen(t: Target, hwm: number): Listener {
+function bunRaw(s: import('bun').Socket<unknown>): RawSocket {
+  return {
+    write: (d) => s.write(d),
+    writeText: (text) => s.write(text),
+    end: () => s.end(),
+    destroy: () => s.terminate(),
+    pause: () => (s as unknown as { pause(): void }).pause(),
+    resume: () => (s as unknown as { resume(): void }).resume(),
+  };
+}
+
+function bunListen(
+  t: Target,
+  hwm: number,
+  tls: CheckedTLS | undefined,
+  reusePort: boolean,
+): Listener {
   const queue = new AcceptQueue();
-  type Data = { conn: StreamConn | undefined };
+  type Data = { conn: StreamConn | undefined; first: boolean };
+  const addrs = (s: import('bun').Socket<Data>): [Addr, Addr] =>
+    t.network === 'unix'
+      ? [unixAddr(t.host), unixAddr('@')]
+      : [tcpAddr(s.localAddress, s.localPort), tcpAddr(s.remoteAddress, s.remotePort)];
   const socketHandlers = {
     open(s: import('bun').Socket<Data>) {
-      const raw: RawSocket = {
-        write: (d) => s.write(d),
-        writeText: (text) => s.write(text),
-        end: () => s.end(),
-        destroy: () => s.terminate(),
-        pause: () => (s as unknown as { pause(): void }).pause(),
-        resume: () => (s as unknown as { resume(): void }).resume(),
-      };
-      const local = t.network === 'unix' ? unixAddr(t.host) : tcpAddr(s.localAddress, s.localPort);
-      const remote = t.network === 'unix' ? unixAddr('@') : tcpAddr(s.remoteAddress, s.remotePort);
-      const conn = new StreamConn(raw, local, remote, hwm);
-      s.data = { conn };
+      const [local, remote] = addrs(s);
+      const conn = new StreamConn(bunRaw(s as import('bun').Socket<unknown>), local, remote, hwm);
+      s.data = { conn, first: false };
       queue.push(conn);
     },
     data(s: import('bun').Socket<Data>, chunk: Buffer) {
@@ -534,15 +624,59 @@ function bunListen(t: Target, hwm: number): Listener {
       s.data.conn?.onClose();
     },
   };
+  // TLS: the TCP socket is upgraded as it opens, so the Conn (and the server's read-header
+  // timer) exists before the handshake. The TCP socket still sees the first bytes before the TLS
+  // layer does; when they are plain HTTP, Go's answer goes out on it in clear.
+  const tlsHandlers = {
+    ...socketHandlers,
+    // The Conn was made when the TCP socket opened.
+    open() {},
+    handshake(s: import('bun').Socket<Data>, ok: boolean) {
+      const conn = s.data.conn;
+      if (conn !== undefined && ok) conn.tls = bunTLSInfo(s);
+    },
+  };
+  const rawHandlers = {
+    open(s: import('bun').Socket<Data>) {
+      const [local, remote] = addrs(s);
+      s.data = { conn: undefined, first: true };
+      const data: Data = { conn: undefined, first: false };
+      const [, ts] = (
+        s as unknown as {
+          upgradeTLS(o: unknown): [unknown, import('bun').Socket<Data>];
+        }
+      ).upgradeTLS({ tls: tls?.bun, socket: tlsHandlers, data });
+      const conn = new StreamConn(bunRaw(ts as import('bun').Socket<unknown>), local, remote, hwm);
+      data.conn = conn;
+      s.data.conn = conn;
+      queue.push(conn);
+    },
+    data(s: import('bun').Socket<Data>, chunk: Buffer) {
+      if (!s.data.first) return;
+      s.data.first = false;
+      if (looksLikeHTTP(chunk)) {
+        s.write(plainHTTPToTLSReply);
+        s.end();
+      }
+    },
+    close(s: import('bun').Socket<Data>) {
+      s.data.conn?.onClose();
+    },
+    error(s: import('bun').Socket<Data>) {
+      s.data.conn?.onClose();
+    },
+  };
+  const handlers = tls === undefined ? socketHandlers : rawHandlers;
   let server: import('bun').TCPSocketListener<Data> | import('bun').UnixSocketListener<Data>;
   try {
     server =
       t.network === 'unix'
-        ? Bun.listen<Data>({ unix: t.host, socket: socketHandlers })
+        ? Bun.listen<Data>({ unix: t.host, socket: handlers })
         : Bun.listen<Data>({
             hostname: t.host,
             port: t.port,
-            socket: socketHandlers,
+            socket: handlers,
+            ...(reusePort ? { reusePort: true } : {}),
           });
   } catch (err) {
     throw systemError('listen', t, err);
@@ -554,6 +688,7 @@ function bunListen(t: Target, hwm: number): Listener {
   return {
     accept: () => queue.next(),
     addr: () => addr,
+    tls: tls !== undefined,
     async close() {
       if (!queue.close()) return;
       server.stop(false);
@@ -563,11 +698,19 @@ function bunListen(t: Target, hwm: number): Listener {
   };
 }
 
-function nodeListen(t: Target, hwm: number): Promise<Listener> {
+function nodeListen(
+  t: Target,
+  hwm: number,
+  tls: CheckedTLS | undefined,
+  reusePort: boolean,
+): Promise<Listener> {
   const queue = new AcceptQueue();
   // allowHalfOpen: a peer's FIN must not end our side too — Go keeps writing until CloseWrite.
   const opts = { allowHalfOpen: true, noDelay: true };
-  const server: NodeServer = createServer(opts, (s: NodeSocket) => {
+  const server: NodeServer = createServer(opts, (tcp: NodeSocket) => {
+    // With TLS the Conn starts on the TCP socket (so timers cover the handshake) and moves to
+    // the TLS socket once the first bytes show a ClientHello rather than plain HTTP.
+    let s: NodeSocket = tcp;
     const raw: RawSocket = {
       // node takes every byte and buffers what the kernel does not; false means "wait for drain".
       write: (d) => (s.write(d) ? d.length : -1),
@@ -579,15 +722,45 @@ function nodeListen(t: Target, hwm: number): Promise<Listener> {
       resume: () => s.resume(),
     };
     const local =
-      t.network === 'unix' ? unixAddr(t.host) : tcpAddr(s.localAddress ?? '', s.localPort ?? 0);
+      t.network === 'unix' ? unixAddr(t.host) : tcpAddr(tcp.localAddress ?? '', tcp.localPort ?? 0);
     const remote =
-      t.network === 'unix' ? unixAddr('@') : tcpAddr(s.remoteAddress ?? '', s.remotePort ?? 0);
+      t.network === 'unix' ? unixAddr('@') : tcpAddr(tcp.remoteAddress ?? '', tcp.remotePort ?? 0);
     const conn = new StreamConn(raw, local, remote, hwm);
-    s.on('data', (chunk: Uint8Array) => conn.onData(chunk));
-    s.on('end', () => conn.onEnd());
-    s.on('drain', () => conn.onDrain());
-    s.on('close', () => conn.onClose());
-    s.on('error', () => conn.onClose());
+    const wire = (x: NodeSocket): void => {
+      x.on('data', (chunk: Uint8Array) => conn.onData(chunk));
+      x.on('end', () => conn.onEnd());
+      x.on('drain', () => conn.onDrain());
+    };
+    tcp.on('close', () => conn.onClose());
+    tcp.on('error', () => conn.onClose());
+    if (tls === undefined) wire(tcp);
+    else {
+      // A peer that ends its side before sending a byte never reaches the TLS socket.
+      tcp.once('end', () => {
+        if (s === tcp) conn.onEnd();
+      });
+      tcp.once('data', (first: Buffer) => {
+        tcp.pause();
+        if (looksLikeHTTP(first)) {
+          tcp.end(plainHTTPToTLSReply);
+          return;
+        }
+        tcp.unshift(first);
+        const ts = new TLSSocket(tcp, {
+          isServer: true,
+          secureContext: tls.context,
+          ALPNProtocols: tls.alpn,
+        });
+        s = ts;
+        ts.once('secure', () => {
+          conn.tls = nodeTLSInfo(ts);
+        });
+        ts.on('close', () => conn.onClose());
+        ts.on('error', () => conn.onClose());
+        wire(ts);
+        if (!conn.isPaused) ts.resume();
+      });
+    }
     queue.push(conn);
   });
   return new Promise((resolve, reject) => {
@@ -601,6 +774,7 @@ function nodeListen(t: Target, hwm: number): Promise<Listener> {
       resolve({
         accept: () => queue.next(),
         addr: () => addr,
+        tls: tls !== undefined,
         close() {
           if (!queue.close()) return Promise.resolve();
           open.listeners--;
@@ -613,7 +787,7 @@ function nodeListen(t: Target, hwm: number): Promise<Listener> {
     };
     if (t.network === 'unix') server.listen(t.host, onListening);
     else {
-      server.listen({ host: t.host, port: t.port, ipv6Only: false }, onListening);
+      server.listen({ host: t.host, port: t.port, ipv6Only: false, reusePort }, onListening);
     }
   });
 }

@@ -418,6 +418,31 @@ describe.each(backends)('%s backend: one connection (Go conn.serve)', (backend) 
     expect(out).toEndWith('http: i/o timeout reading request body');
   });
 
+  test('writes and flushes after the client left resolve (never reject), and the context aborts', async () => {
+    let outcome: Promise<string> = Promise.resolve('not run');
+    const { port } = await start(backend, (w: ResponseWriter, r: Request) => {
+      outcome = (async () => {
+        try {
+          for (let i = 0; i < 200; i++) {
+            if (r.context().signal.aborted) return `aborted after ${i}`;
+            await w.write(`tick ${i}\n`);
+            await Bun.sleep(5);
+            await new ResponseController(w).flush();
+          }
+          return 'never aborted';
+        } catch (err) {
+          return `rejected: ${err instanceof Error ? err.message : String(err)}`;
+        }
+      })();
+      return outcome.then(() => {});
+    });
+    const c = await client(port);
+    c.s.write('GET /ticks HTTP/1.1\r\nHost: x\r\n\r\n');
+    await c.read((s) => s.includes('tick 0'));
+    c.s.destroy();
+    expect(await outcome).toMatch(/^aborted after \d+$/);
+  });
+
   test('connState reports new → active → idle → closed', async () => {
     const states: ConnState[] = [];
     const { port } = await start(backend, hello, { connState: (_c, s) => states.push(s) });

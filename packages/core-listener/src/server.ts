@@ -12,12 +12,14 @@
  * Example: `new Server({ addr: ':8080', handler }).listenAndServe()` listens on every interface
  * and rejects with `ErrServerClosed` once `shutdown()` or `close()` is called.
  */
+import { readFile } from 'node:fs/promises';
 import { splitHostPort } from './addr.ts';
 import { type ConnServer, type ConnState, HTTPConn } from './conn.ts';
 import { Context, createKey } from './context.ts';
 import { ErrServerClosed } from './errors.ts';
 import { type Handler, type HandlerLike, toHandler } from './handler.ts';
-import { type Conn, type Listener, listen } from './net.ts';
+import { type Conn, type Listener, listen, NetError } from './net.ts';
+import type { TLSOptions } from './tls.ts';
 
 /**
  * The default limit on request head size, 1 MiB. Go: `http.DefaultMaxHeaderBytes`.
@@ -61,6 +63,11 @@ export interface ServerOptions {
   disableKeepAlives?: boolean;
   /** Send `OPTIONS *` to the handler instead of answering it. Go: same name. */
   disableGeneralOptionsHandler?: boolean;
+  /**
+   * Certificate, key and ALPN for `listenAndServeTLS()` when it is given no files.
+   * Go: `TLSConfig` (its `Certificates` and `NextProtos`).
+   */
+  tlsConfig?: TLSOptions;
 }
 
 // Accept errors worth retrying: resource exhaustion and a peer that left before accept.
@@ -102,6 +109,8 @@ export class Server implements ConnServer {
   connContext: ((ctx: Context, conn: Conn) => Context) | undefined;
   /** See {@link ServerOptions.errorLog}. */
   errorLog: (message: string) => void;
+  /** See {@link ServerOptions.tlsConfig}. */
+  tlsConfig: TLSOptions | undefined;
 
   #keepAlives: boolean;
   #shuttingDown = false;
@@ -128,6 +137,7 @@ export class Server implements ConnServer {
     this.baseContext = options.baseContext;
     this.connContext = options.connContext;
     this.errorLog = options.errorLog ?? ((m) => console.error(m));
+    this.tlsConfig = options.tlsConfig;
     this.#keepAlives = !(options.disableKeepAlives ?? false);
   }
 
@@ -169,6 +179,48 @@ export class Server implements ConnServer {
     splitHostPort(addr);
     const l = await listen('tcp', addr);
     return this.serve(l);
+  }
+
+  /**
+   * Listens on `addr` (`''` is `:https`) and serves HTTPS. The certificate chain and key are read
+   * from `certFile` and `keyFile` (PEM), or taken from `tlsConfig` when both are `''`. ALPN
+   * advertises `http/1.1`. A plain HTTP request gets Go's `400 Bad Request` ("Client sent an
+   * HTTP request to an HTTPS server."). Go: `ListenAndServeTLS`.
+   * @returns a promise that rejects like {@link Server.listenAndServe}; a missing file or a bad
+   * certificate or key rejects before anything listens.
+   */
+  async listenAndServeTLS(certFile = '', keyFile = ''): Promise<never> {
+    if (this.#shuttingDown) throw ErrServerClosed;
+    this.#checkHandler();
+    const tls = await this.#tlsOptions(certFile, keyFile);
+    const addr = this.addr === '' ? ':https' : this.addr;
+    splitHostPort(addr);
+    const l = await listen('tcp', addr, { tls });
+    return this.serve(l);
+  }
+
+  /**
+   * Serves HTTPS on `l`, which must come from `listen(…, { tls })`: TLS is set up where the
+   * sockets are made. Go: `ServeTLS(l, certFile, keyFile)`, whose file arguments here belong to
+   * `listen`'s `tls` option (see {@link loadTLSFiles}).
+   * @throws {TypeError} for a listener that does not serve TLS.
+   */
+  serveTLS(l: Listener): Promise<never> {
+    if ((l as Listener & { tls?: boolean }).tls !== true) {
+      return Promise.reject(
+        new TypeError(
+          "http: serveTLS needs a TLS listener: listen('tcp', addr, { tls: await loadTLSFiles(certFile, keyFile) })",
+        ),
+      );
+    }
+    return this.serve(l);
+  }
+
+  async #tlsOptions(certFile: string, keyFile: string): Promise<TLSOptions> {
+    if (certFile !== '' || keyFile !== '' || this.tlsConfig === undefined) {
+      return { ...this.tlsConfig, ...(await loadTLSFiles(certFile, keyFile)) };
+    }
+    return this.tlsConfig;
   }
 
   /**
@@ -312,6 +364,40 @@ const missingHandler: Handler = {
     throw new Error('http: Server has no handler');
   },
 };
+
+/**
+ * Reads a PEM certificate chain and key from files, for the `tls` option of `listen` or for
+ * `Server.tlsConfig`. Go: the file loading of `tls.LoadX509KeyPair`.
+ * @throws {NetError} `open cert.pem: no such file or directory` for a file that cannot be read.
+ */
+export async function loadTLSFiles(
+  certFile: string,
+  keyFile: string,
+): Promise<{ cert: string; key: string }> {
+  const read = async (f: string): Promise<string> => {
+    try {
+      return await readFile(f, 'utf8');
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      const why = code === 'ENOENT' ? 'no such file or directory' : String(err);
+      throw new NetError(`open ${f}: ${why}`, code, err);
+    }
+  };
+  return { cert: await read(certFile), key: await read(keyFile) };
+}
+
+/**
+ * Listens on `addr` and serves HTTPS with the certificate and key in the files.
+ * Go: `http.ListenAndServeTLS(addr, certFile, keyFile, handler)`.
+ */
+export function listenAndServeTLS(
+  addr: string,
+  certFile: string,
+  keyFile: string,
+  handler: HandlerLike,
+): Promise<never> {
+  return new Server({ addr, handler }).listenAndServeTLS(certFile, keyFile);
+}
 
 /**
  * Listens on `addr` and serves `handler`. Go: `http.ListenAndServe(addr, handler)`.
