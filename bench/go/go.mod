@@ -1,0 +1,3 @@
+module servehttp.bench/gohttp
+
+go 1.19
