@@ -1,8 +1,12 @@
-import { describe, expect, test } from 'bun:test';
-import { createKey, type Handler } from '@servehttp/core-listener';
+import { afterAll, describe, expect, test } from 'bun:test';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createKey, type Handler, Context as HTTPContext } from '@servehttp/core-listener';
 import { newRequest, ResponseRecorder } from '@servehttp/core-listener/httptest';
 import { z } from 'zod';
-import type { Context, HandlerFunc } from './context.ts';
+import type { FileHeader } from './binding.ts';
+import { type Context, ContextKeyGin, ContextRequestKey, type HandlerFunc } from './context.ts';
 import { Engine } from './engine.ts';
 import { ErrorTypeBind } from './errors.ts';
 import { perform } from './gin.test-util.ts';
@@ -463,5 +467,262 @@ describe('interop', () => {
     const d = await perform(r, 'GET', '/deny');
     expect(d.code).toBe(403);
     expect(log).not.toContain('never');
+  });
+});
+
+// context_test.go TestContextWithFallback*: with the flag, c.context()/c.value() reach the
+// request's context; without it, the background context and only gin's own keys.
+describe('contextWithFallback (gin TestContextWithFallback*, TestContextSetGetValues)', () => {
+  const reqKey = createKey<string>('request key');
+  async function run(
+    fallback: boolean,
+    f: (c: Context) => unknown,
+    prep?: (ctx: HTTPContext) => HTTPContext,
+  ) {
+    let out: unknown;
+    const r = new Engine({ contextWithFallback: fallback });
+    r.get('/', (c) => {
+      out = f(c);
+    });
+    let req = newRequest('GET', '/');
+    if (prep !== undefined) req = req.withContext(prep(req.context()));
+    await r.serveHTTP(new ResponseRecorder(), req);
+    return out;
+  }
+  const deadline = Date.now() + 60_000;
+  const rows: {
+    name: string;
+    fallback: boolean;
+    f: (c: Context) => unknown;
+    prep?: (ctx: HTTPContext) => HTTPContext;
+    want: unknown;
+  }[] = [
+    {
+      name: 'deadline from the request context',
+      fallback: true,
+      f: (c) => c.context().deadline(),
+      prep: (ctx) => ctx.withDeadline(deadline)[0],
+      want: deadline,
+    },
+    {
+      name: 'no deadline without the flag',
+      fallback: false,
+      f: (c) => c.context().deadline(),
+      prep: (ctx) => ctx.withDeadline(deadline)[0],
+      want: undefined,
+    },
+    {
+      name: 'no deadline when the request has none',
+      fallback: true,
+      f: (c) => c.context().deadline(),
+      want: undefined,
+    },
+    {
+      name: 'done/err from a cancelled request context',
+      fallback: true,
+      f: (c) => [c.context().signal.aborted, c.context().err() !== undefined],
+      prep: (ctx) => {
+        const [child, cancel] = ctx.withCancel();
+        cancel();
+        return child;
+      },
+      want: [true, true],
+    },
+    {
+      name: 'not done without the flag',
+      fallback: false,
+      f: (c) => [c.context().signal.aborted, c.context().err()],
+      prep: (ctx) => {
+        const [child, cancel] = ctx.withCancel();
+        cancel();
+        return child;
+      },
+      want: [false, undefined],
+    },
+    {
+      name: 'value from the request context',
+      fallback: true,
+      f: (c) => c.value(reqKey),
+      prep: (ctx) => ctx.withValue(reqKey, 'value'),
+      want: 'value',
+    },
+    {
+      name: 'no request-context value without the flag',
+      fallback: false,
+      f: (c) => c.value(reqKey),
+      prep: (ctx) => ctx.withValue(reqKey, 'value'),
+      want: undefined,
+    },
+    {
+      name: 'a missing value is undefined',
+      fallback: true,
+      f: (c) => c.value(reqKey),
+      want: undefined,
+    },
+    {
+      name: 'string keys come from c.set first',
+      fallback: false,
+      f: (c) => {
+        c.set('foo', 'bar');
+        return c.value('foo');
+      },
+      want: 'bar',
+    },
+    {
+      name: 'ContextKeyGin is the gin Context',
+      fallback: false,
+      f: (c) => c.value(ContextKeyGin) === c,
+      want: true,
+    },
+    {
+      name: 'ContextRequestKey is the request',
+      fallback: false,
+      f: (c) => c.value(ContextRequestKey) === c.request,
+      want: true,
+    },
+  ];
+  test.each(rows)('$name', async (row) => {
+    expect(await run(row.fallback, row.f, row.prep)).toEqual(row.want);
+  });
+});
+
+// context_test.go TestContextFormFile, TestContextMultipartForm, TestSaveUploaded*: a temp
+// directory of our own, removed at the end.
+describe('saveUploadedFile (gin TestSaveUploaded*, gin#4622)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'gin-upload-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const body = (name: string, content: string) =>
+    `--B\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/plain\r\n\r\n${content}\r\n--B--\r\n`;
+
+  async function upload(
+    name: string,
+    content: string,
+    f: (c: Context, fh: FileHeader) => Promise<unknown>,
+  ) {
+    let out: unknown;
+    const r = new Engine();
+    r.post('/', async (c) => {
+      try {
+        out = await f(c, await c.formFile('file'));
+      } catch (err) {
+        out = { error: (err as { code?: string }).code ?? (err as Error).message };
+      }
+    });
+    await perform(
+      r,
+      'POST',
+      '/',
+      { 'Content-Type': 'multipart/form-data; boundary=B' },
+      body(name, content),
+    );
+    return out;
+  }
+
+  test('saves the file (TestContextFormFile / TestContextMultipartForm)', async () => {
+    const dst = join(root, 'plain', 'test');
+    await upload('test', 'test', (c, fh) => {
+      expect(fh.filename).toBe('test');
+      return c.saveUploadedFile(fh, dst);
+    });
+    expect(readFileSync(dst, 'utf8')).toBe('test');
+  });
+
+  test.each([0o755, 0o700, 0o777])(
+    'a new directory gets exactly mode %o, umask aside (TestSaveUploadedFileWithPermission)',
+    async (mode) => {
+      const dst = join(root, `perm-${mode.toString(8)}`, 'subdir', 'permission_test');
+      await upload('permission_test', 'permission_test', (c, fh) =>
+        c.saveUploadedFile(fh, dst, mode),
+      );
+      expect(statSync(join(dst, '..')).mode & 0o777).toBe(mode);
+      expect(readFileSync(dst, 'utf8')).toBe('permission_test');
+    },
+  );
+
+  test('an existing directory keeps its mode (TestSaveUploadedFileToExistingDir, gin#4622)', async () => {
+    const existing = join(root, 'existing');
+    mkdirSync(existing, { mode: 0o700 });
+    await upload('x', 'x', (c, fh) => c.saveUploadedFile(fh, join(existing, 'x'), 0o755));
+    expect(statSync(existing).mode & 0o777).toBe(0o700);
+  });
+
+  test('a destination that is a directory fails (TestSaveUploadedCreateFailed)', async () => {
+    expect(await upload('test', 'test', (c, fh) => c.saveUploadedFile(fh, '/'))).toEqual({
+      error: 'EISDIR',
+    });
+  });
+
+  test('a file that cannot be opened fails before anything is created (TestSaveUploadedOpenFailed)', async () => {
+    const dst = join(root, 'never', 'file');
+    const broken: FileHeader = {
+      filename: 'file',
+      contentType: '',
+      size: 0,
+      bytes: () => Promise.reject(new Error('open failed')),
+    };
+    expect(await upload('x', 'x', (c) => c.saveUploadedFile(broken, dst))).toEqual({
+      error: 'open failed',
+    });
+    expect(() => statSync(join(root, 'never'))).toThrow();
+  });
+
+  // TestSaveUploadedFileWithPermissionFailed needs a directory the process cannot write to:
+  // root ignores the missing permission, so the row only runs as another user.
+  test.skipIf(process.getuid?.() === 0)(
+    'a directory without write permission fails (not as root)',
+    async () => {
+      const dst = join(root, 'ro', 'permission_test');
+      expect(await upload('p', 'p', (c, fh) => c.saveUploadedFile(fh, dst, 0o644))).toEqual({
+        error: 'EACCES',
+      });
+    },
+  );
+
+  test('formFile without a file: "http: no such file" (TestContextFormFileFailed)', async () => {
+    let msg = '';
+    const r = new Engine();
+    r.post('/', async (c) => {
+      msg = await c.formFile('file').then(
+        () => 'found',
+        (e: Error) => e.message,
+      );
+    });
+    await perform(
+      r,
+      'POST',
+      '/',
+      { 'Content-Type': 'multipart/form-data; boundary=B' },
+      '--B--\r\n',
+    );
+    expect(msg).toBe('http: no such file');
+  });
+});
+
+// context_test.go TestContextStream / TestContextStreamWithClientGone (the wire version is in
+// wire.test.ts).
+describe('stream (gin TestContextStream*)', () => {
+  test.each([
+    ['step until it returns false', false, 'testtest', false],
+    ['stop when the client goes away', true, 'test', true],
+  ])('%s', async (_n, cancelAfterFirst, body, clientGone) => {
+    let gone: boolean | undefined;
+    const [ctx, cancel] = HTTPContext.background().withCancel();
+    const r = new Engine();
+    r.get('/', async (c) => {
+      let keep = true;
+      gone = await c.stream((w) => {
+        void w.write('test');
+        if (cancelAfterFirst) {
+          cancel();
+          return true;
+        }
+        const k = keep;
+        keep = false;
+        return k;
+      });
+    });
+    const w = new ResponseRecorder();
+    await r.serveHTTP(w, newRequest('GET', '/').withContext(ctx));
+    expect([w.text(), gone, w.flushed]).toEqual([body, clientGone, true]);
   });
 });

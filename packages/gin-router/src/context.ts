@@ -36,6 +36,7 @@ import {
 import { ErrorMsgs, ErrorTypeBind, ErrorTypePrivate, GinError } from './errors.ts';
 import { ipString, parseIP } from './ip.ts';
 import { debugPrint } from './mode.ts';
+import { goPathClean } from './path.ts';
 import {
   asciiJSON,
   type Cookie,
@@ -49,7 +50,7 @@ import {
   writeContentType,
 } from './render.ts';
 import { ResponseWriter } from './response-writer.ts';
-import { serveFile } from './static.ts';
+import { type FileSystem, serveFile, serveFrom } from './static.ts';
 import type { Param } from './tree.ts';
 import { queryUnescape } from './tree.ts';
 
@@ -68,6 +69,20 @@ export interface EngineSettings {
   isTrustedProxy(ip: string): boolean;
   validateHeader(header: string): string | undefined;
 }
+
+// Bodies gin's binding.Default decodes (XML, YAML, TOML, ProtoBuf, MsgPack, BSON) and this
+// package does not: binding them as a form would silently bind nothing.
+const unsupportedBindings = new Set([
+  'application/xml',
+  'text/xml',
+  'application/x-yaml',
+  'application/yaml',
+  'application/toml',
+  'application/x-protobuf',
+  'application/x-msgpack',
+  'application/msgpack',
+  'application/bson',
+]);
 
 /** gin's abort index: `math.MaxInt8 >> 1`; a chain may hold at most 62 handlers. */
 export const abortIndex = 63;
@@ -106,19 +121,36 @@ const detachedWriter: HTTPResponseWriter = {
   },
 };
 
+/** Where a chain stood when `handleContext` re-entered the router. */
+export interface SavedChain {
+  readonly handlers: readonly HandlerFunc[];
+  readonly index: number;
+}
+
 let prepare: (c: Context, handlers: readonly HandlerFunc[], fullPath: string) => void;
 let reroute: (c: Context, handlers: readonly HandlerFunc[]) => void;
 let swapWriter: (c: Context, w: ResponseWriter) => ResponseWriter;
+let enter: (c: Context) => SavedChain;
+let leave: (c: Context, saved: SavedChain, pending?: Promise<void>) => void;
 
 /** Engine-only hooks, kept off the public surface. */
 export const internals: {
   prepare: (c: Context, handlers: readonly HandlerFunc[], fullPath: string) => void;
   reroute: (c: Context, handlers: readonly HandlerFunc[]) => void;
   swapWriter: (c: Context, w: ResponseWriter) => ResponseWriter;
+  /** Saves the chain and clears the per-route state, as gin's `HandleContext` + `c.reset()`. */
+  enter: (c: Context) => SavedChain;
+  /**
+   * Restores the chain now; or, given `pending` (the re-entry, which restores when it settles),
+   * makes the calling chain wait for it even when the handler does not await it.
+   */
+  leave: (c: Context, saved: SavedChain, pending?: Promise<void>) => void;
 } = {
   prepare: (c, h, f) => prepare(c, h, f),
   reroute: (c, h) => reroute(c, h),
   swapWriter: (c, w) => swapWriter(c, w),
+  enter: (c) => enter(c),
+  leave: (c, s, p) => leave(c, s, p),
 };
 
 function isPromise(v: unknown): v is Promise<void> {
@@ -183,6 +215,29 @@ export class Context {
       c.writer = w;
       return prev;
     };
+    enter = (c) => {
+      const saved = { handlers: c.#handlers, index: c.#index };
+      // gin c.reset(): everything a route decides; the writer and the body stay.
+      c.params = [];
+      c.#handlers = noHandlers;
+      c.#index = -1;
+      c.#fullPath = '';
+      c.#keys = undefined;
+      c.errors.length = 0; // gin: c.Errors[:0]
+      c.accepted = undefined;
+      c.#query = undefined;
+      c.#form = undefined;
+      c.#sameSite = 0;
+      return saved;
+    };
+    leave = (c, saved, pending) => {
+      if (pending !== undefined) {
+        c.#inflight = pending;
+        return;
+      }
+      c.#handlers = saved.handlers;
+      c.#index = saved.index;
+    };
   }
 
   /** Made by the Engine for each request; `params` is filled by the router. */
@@ -209,13 +264,17 @@ export class Context {
   #run(): void | Promise<void> {
     const hs = this.#handlers;
     while (this.#index < hs.length) {
+      // Whatever is in flight now belongs to an outer frame that is already waiting for it; what
+      // is in flight after the call was started by this handler.
+      this.#inflight = undefined;
       const r = (hs[this.#index] as HandlerFunc)(this);
       if (isPromise(r)) return r.then(this.#resume);
-      // A handler that called next() without awaiting it: the chain is already running ahead.
-      const pending = this.#inflight;
+      // A handler that called next() (or the engine's handleContext()) without awaiting it: the
+      // chain is running ahead; carry on after it (a no-op once next() has run the chain out).
+      const pending = this.#inflight as Promise<void> | undefined;
       if (pending !== undefined) {
         this.#inflight = undefined;
-        return pending;
+        return pending.then(this.#resume);
       }
       this.#index++;
     }
@@ -512,14 +571,24 @@ export class Context {
   }
 
   /**
-   * Writes an uploaded file to `dst`, creating its directory with `perm` (default 0o750).
-   * gin: `c.SaveUploadedFile()`.
+   * Writes an uploaded file to `dst`. A missing directory is created and given exactly `perm`
+   * (default 0o750); an existing one is left as it is. Rejects with the file system's error
+   * (`EISDIR`, `EACCES`, …) or the file's own read error. gin: `c.SaveUploadedFile()`.
    */
   async saveUploadedFile(file: FileHeader, dst: string, perm = 0o750): Promise<void> {
-    const { mkdir, writeFile } = await import('node:fs/promises');
+    const data = await file.bytes();
+    const { chmod, mkdir, stat, writeFile } = await import('node:fs/promises');
     const { dirname } = await import('node:path');
-    await mkdir(dirname(dst), { recursive: true, mode: perm });
-    await writeFile(dst, await file.bytes());
+    const dir = dirname(dst);
+    const existed = await stat(dir).then(
+      () => true,
+      (err: { code?: string }) => err.code !== 'ENOENT',
+    );
+    await mkdir(dir, { recursive: true, mode: perm });
+    // chmod only what we created: the umask trimmed `perm`, and a directory we do not own (such
+    // as /tmp) refuses chmod (gin#4622).
+    if (!existed) await chmod(dir, perm);
+    await writeFile(dst, data);
   }
 
   async #rawBody(limit: number): Promise<Uint8Array> {
@@ -627,13 +696,23 @@ export class Context {
   }
 
   /**
-   * Binds by method and `Content-Type` (GET and forms → form; JSON → JSON; multipart → multipart)
-   * and validates with `schema`. gin: `c.ShouldBind()`.
+   * Binds by method and `Content-Type` as gin's `binding.Default`, then validates with `schema`:
+   * GET → form (query); JSON → JSON; multipart → the multipart fields only; XML, YAML, TOML,
+   * ProtoBuf, MsgPack, BSON → a {@link BindingError} (not supported here); anything else → form
+   * (url-encoded body, then query). gin: `c.ShouldBind()`.
    * @throws {BindingError} or {@link MaxBytesError}.
    */
   shouldBind<S extends StandardSchemaV1>(schema: S): Promise<StandardSchemaV1.InferOutput<S>> {
-    if (this.request.method !== 'GET' && this.contentType() === MIMEJSON) {
-      return this.shouldBindJSON(schema);
+    if (this.request.method === 'GET') return this.shouldBindForm(schema);
+    const ct = this.contentType();
+    if (ct === MIMEJSON) return this.shouldBindJSON(schema);
+    if (ct === MIMEMultipartPOSTForm) return this.shouldBindMultipart(schema);
+    if (unsupportedBindings.has(ct)) {
+      return Promise.reject(
+        new BindingError(
+          `binding: Content-Type ${ct} is not supported (JSON, forms, multipart, query, URI and header are)`,
+        ),
+      );
     }
     return this.shouldBindForm(schema);
   }
@@ -909,9 +988,23 @@ export class Context {
     return httpRedirect(this.writer, this.request, location, code);
   }
 
-  /** Serves a file from disk (Content-Type by extension, Last-Modified). gin: `c.File()`. */
+  /**
+   * Serves a file from disk as Go's `http.ServeFile`: Content-Type by extension or sniffed,
+   * `Last-Modified`, conditional requests (304/412), `Range` (206, multipart/byteranges, 416),
+   * HEAD without a body, a directory as its index.html or a listing; 404/403/500 as Go words
+   * them; 400 `invalid URL path` when the request path has a `..` segment. gin: `c.File()`.
+   */
   file(filepath: string): Promise<void> {
     return serveFile(this, filepath);
+  }
+
+  /**
+   * Serves `filepath` from `fs` as if it were the request path (Go's file server: canonical
+   * redirects apply to it). gin: `c.FileFromFS()`.
+   */
+  fileFromFS(filepath: string, fs: FileSystem): Promise<void> {
+    const name = filepath.startsWith('/') ? filepath : `/${filepath}`;
+    return serveFrom(this, fs, goPathClean(name), name, true);
   }
 
   /**
@@ -946,16 +1039,29 @@ export class Context {
   }
 
   /**
-   * Calls `step` until it returns false or the client goes away, flushing after each step.
-   * Resolves to true when the client left first. gin: `c.Stream()`.
+   * Calls `step` until it returns false or the client goes away (the request context is
+   * cancelled), flushing after each step. Resolves to true when the client left first — a write
+   * or flush failing because it left counts as leaving; rejects with any other error of `step`.
+   * gin: `c.Stream()`.
    */
   async stream(step: (w: ResponseWriter) => boolean | Promise<boolean>): Promise<boolean> {
     const signal = this.request.context().signal;
     // Bounded by the client: each step writes, and a gone client aborts the signal.
     for (;;) {
       if (signal.aborted) return true;
-      const keepOpen = await step(this.writer);
-      await this.writer.flush();
+      let keepOpen: boolean;
+      try {
+        keepOpen = await step(this.writer);
+        const flushed = this.writer.flush();
+        // A flush to a peer that hung up may never settle (seen with core-listener's Bun
+        // backend); the aborted context ends the wait instead.
+        if (flushed !== undefined) await untilAborted(flushed, signal);
+      } catch (err) {
+        // A write to a client that left fails; gin's Stream ignores the Write error and sees the
+        // client gone on the next turn. Any other error is the step's own.
+        if (signal.aborted) return true;
+        throw err;
+      }
       if (!keepOpen) return false;
     }
   }
@@ -1006,6 +1112,25 @@ export class Context {
   setAccepted(...formats: string[]): void {
     this.accepted = formats;
   }
+}
+
+function untilAborted(p: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) {
+    p.catch(() => {}); // the client is gone: a failed flush is expected, not an error
+    return Promise.resolve();
+  }
+  return new Promise<void>((resolve, reject) => {
+    const done = (): void => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done);
+    p.then(done, (err: unknown) => {
+      signal.removeEventListener('abort', done);
+      if (signal.aborted) resolve();
+      else reject(err);
+    });
+  });
 }
 
 function mapFromForm(entries: Iterable<[string, string]>, key: string): Record<string, string> {

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test';
+import { RequestURL } from '@servehttp/core-listener';
 import type { Context } from './context.ts';
 import { Engine } from './engine.ts';
 import { perform } from './gin.test-util.ts';
@@ -416,5 +417,189 @@ describe('trusted proxies and client IP (gin TestContextClientIP)', () => {
   ];
   test.each(badProxies)('setTrustedProxies(%s) throws', (p, msg) => {
     expect(() => new Engine().setTrustedProxies([p])).toThrow(msg);
+  });
+});
+
+// gin_test.go TestEngineHandleContext*: an internal redirect re-enters the router.
+describe('handleContext (gin TestEngineHandleContext*)', () => {
+  function goTo(c: Context, path: string): void {
+    const u = c.request.url;
+    c.request.url = new RequestURL({ path, rawQuery: u.rawQuery });
+  }
+
+  test('re-routing to a path that needs a trailing slash redirects (TestEngineHandleContext)', async () => {
+    const r = new Engine();
+    r.get('/', (c) => {
+      goTo(c, '/v2');
+      return r.handleContext(c);
+    });
+    r.group('/v2').get('/', () => {});
+    const w = await perform(r, 'GET', '/');
+    expect(w.code).toBe(301);
+    expect(w.header().get('Location')).toBe('/v2/');
+  });
+
+  // TestEngineHandleContextManyReEntries: 1,000 nested re-entries (gin runs 10,000 goroutine-
+  // stack frames; a JavaScript stack is smaller), every chain runs whole, exactly once.
+  test.each([
+    ['sync', false],
+    ['async', true],
+  ])('many re-entries, %s handlers', async (_n, async) => {
+    const depth = 1000;
+    let handlers = 0;
+    let middleware = 0;
+    const r = new Engine();
+    r.use(() => {
+      middleware++;
+    });
+    r.get(
+      '/:count',
+      (c) => {
+        const n = Number(c.param('count'));
+        const go = (): void | Promise<void> => {
+          void c.writer.write('.');
+          if (n > 0) {
+            goTo(c, `/${n - 1}`);
+            return r.handleContext(c);
+          }
+        };
+        return async ? Promise.resolve().then(go) : go();
+      },
+      () => {
+        handlers++;
+      },
+    );
+    const w = await perform(r, 'GET', `/${depth - 1}`);
+    expect(w.code).toBe(200);
+    expect(w.body.length).toBe(depth);
+    expect([handlers, middleware]).toEqual([depth, depth]);
+  });
+
+  test('the calling chain is not re-entered (TestEngineHandleContextPreventsMiddlewareReEntry)', async () => {
+    const n = { v1: 0, v1mw: 0, v2: 0 };
+    const r = new Engine();
+    const v1 = r.group('/v1');
+    v1.use(() => {
+      n.v1mw++;
+    });
+    v1.get('/test', (c) => {
+      n.v1++;
+      c.status(200);
+    });
+    r.group('/v2').get(
+      '/test',
+      (c) => {
+        goTo(c, '/v1/test');
+        void r.handleContext(c); // not awaited, not returned: the chain must still run once
+      },
+      () => {
+        n.v2++;
+      },
+    );
+    expect((await perform(r, 'GET', '/v1/test')).code).toBe(200);
+    expect((await perform(r, 'GET', '/v2/test')).code).toBe(200);
+    expect(n).toEqual({ v1: 2, v1mw: 2, v2: 1 });
+  });
+
+  test('an unawaited async re-entry still finishes before the rest of the chain', async () => {
+    const order: string[] = [];
+    const r = new Engine();
+    r.get('/target', async (c) => {
+      await Promise.resolve();
+      order.push('target');
+      await c.string(200, 'ok');
+    });
+    r.get(
+      '/start',
+      (c) => {
+        goTo(c, '/target');
+        void r.handleContext(c);
+      },
+      () => {
+        order.push('after');
+      },
+    );
+    const w = await perform(r, 'GET', '/start');
+    expect(w.text()).toBe('ok');
+    expect(order).toEqual(['target', 'after']);
+  });
+
+  // TestEngineHandleContextNoRouteWithGroupMiddleware (gin#1848) and …WithEngineMiddleware.
+  test.each([
+    ['group middleware only', false, { engine: 0, group: 1, handler: 1 }],
+    [
+      'engine middleware too: it runs for the 404 chain and the new one',
+      true,
+      { engine: 2, group: 1, handler: 1 },
+    ],
+  ])('noRoute → handleContext, %s', async (_n, engineMw, want) => {
+    const n = { engine: 0, group: 0, handler: 0 };
+    const r = new Engine();
+    if (engineMw) {
+      r.use((c) => {
+        n.engine++;
+        return c.next();
+      });
+    }
+    const g = r.group('', (c) => {
+      n.group++;
+      return c.next();
+    });
+    g.get('/target', (c) => {
+      n.handler++;
+      return c.string(200, 'ok');
+    });
+    r.noRoute((c) => {
+      goTo(c, '/target');
+      return r.handleContext(c);
+    });
+    const w = await perform(r, 'GET', '/nonexistent');
+    expect([w.code, w.text()]).toEqual([200, 'ok']);
+    expect(n).toEqual(want);
+  });
+
+  test('re-entry clears what the old route decided (gin c.reset)', async () => {
+    const r = new Engine();
+    let seen: unknown[] = [];
+    r.get('/b/:other', (c) => {
+      seen = [c.param('id'), c.param('other'), c.get('k'), c.errors.length, c.fullPath()];
+    });
+    r.get('/a/:id', (c) => {
+      c.set('k', 1);
+      c.error(new Error('old'));
+      goTo(c, '/b/2');
+      void r.handleContext(c); // synchronous chain: done when it returns
+      seen.push(c.fullPath());
+    });
+    await perform(r, 'GET', '/a/1');
+    expect(seen).toEqual(['', '2', undefined, 0, '/b/:other', '/b/:other']);
+  });
+
+  // TestEngineHandleContextUseEscapedPathPercentEncoded / …UseRawPathPercentEncoded /
+  // …UseEscapedPathOverride: [options, request, param].
+  const escRows: [string, { useEscapedPath?: boolean; useRawPath?: boolean }, string, string][] = [
+    [
+      'useEscapedPath: %25 stays escaped',
+      { useEscapedPath: true },
+      '/v1/foo%252Fbar',
+      'foo%252Fbar',
+    ],
+    ['useRawPath: the raw path', { useRawPath: true }, '/v1/foo%252Fbar', 'foo%2Fbar'],
+    [
+      'useEscapedPath wins over useRawPath',
+      { useEscapedPath: true, useRawPath: true },
+      '/v1/foo%25bar',
+      'foo%25bar',
+    ],
+  ];
+  test.each(escRows)('%s', async (_n, opts, path, want) => {
+    const r = new Engine({ ...opts, unescapePathValues: false });
+    let got = '';
+    r.get('/v1/:path', (c) => {
+      got = c.param('path');
+      c.status(200);
+    });
+    expect((await perform(r, 'GET', path)).code).toBe(200);
+    expect(got).toBe(want);
   });
 });

@@ -214,27 +214,48 @@ export class RouterGroup {
   }
 
   /**
-   * Serves one file for GET and HEAD at `relativePath`.
+   * Serves one file from disk for GET and HEAD at `relativePath` (through `c.file`).
    * @throws {Error} when the path has `:` or `*`. gin: `StaticFile`.
    */
   staticFile(relativePath: string, filepath: string): this {
+    const serveStaticFile: HandlerFunc = (c) => c.file(filepath);
+    return this.#staticFileHandler(relativePath, serveStaticFile);
+  }
+
+  /**
+   * Serves the file `filepath` of `fs` for GET and HEAD at `relativePath` (through
+   * `c.fileFromFS`).
+   * @throws {Error} when the path has `:` or `*`. gin: `StaticFileFS`.
+   */
+  staticFileFS(relativePath: string, filepath: string, fs: FileSystem): this {
+    const serveStaticFile: HandlerFunc = (c) => c.fileFromFS(filepath, fs);
+    return this.#staticFileHandler(relativePath, serveStaticFile);
+  }
+
+  #staticFileHandler(relativePath: string, handler: HandlerFunc): this {
     if (relativePath.includes(':') || relativePath.includes('*')) {
       throw new Error('gin: URL parameters can not be used when serving a static file');
     }
-    const serveStaticFile: HandlerFunc = (c) => c.file(filepath);
-    this.#handle('GET', relativePath, [serveStaticFile]);
-    this.#handle('HEAD', relativePath, [serveStaticFile]);
+    this.#handle('GET', relativePath, [handler]);
+    this.#handle('HEAD', relativePath, [handler]);
     return this;
   }
 
-  /** Serves the directory `root` under `relativePath`. gin: `Static`. */
+  /**
+   * Serves the directory `root` under `relativePath`, without directory listings.
+   * gin: `Static` (`StaticFS(relativePath, Dir(root, false))`).
+   */
   static(relativePath: string, root: string): this {
     return this.staticFS(relativePath, dir(root));
   }
 
   /**
-   * Serves a {@link FileSystem} under `relativePath/*filepath` for GET and HEAD. A missing file
-   * gets 404 through the `noRoute` handlers (empty body unless they write), as in gin.
+   * Serves a {@link FileSystem} under `relativePath/*filepath` for GET and HEAD with Go's file
+   * server (ranges, conditional requests, index.html, canonical-slash redirects). A name that
+   * does not exist runs the `noRoute` handlers with status 404 (empty body unless they write),
+   * without the global middleware a second time (gin#1805). A file system without `readDir`
+   * answers a directory without index.html with 404 and an empty listing, as gin's
+   * `Dir(root, false)`.
    * @throws {Error} when the path has `:` or `*`. gin: `StaticFS`.
    */
   staticFS(relativePath: string, fs: FileSystem): this {
@@ -242,15 +263,17 @@ export class RouterGroup {
       throw new Error('gin: URL parameters can not be used when serving a static folder');
     }
     const engine = this.#eng();
+    const noListing = fs.readDir === undefined;
     const serveStatic: HandlerFunc = async (c) => {
-      const file = cleanPath(c.param('filepath'));
-      const info = await fs.stat(file);
-      if (info === undefined || (info.isDirectory && !(await fs.stat(`${file}/index.html`)))) {
+      if (noListing) c.writer.writeHeader(404);
+      const file = c.param('filepath');
+      const info = await fs.stat(file).catch(() => undefined);
+      if (info === undefined) {
         c.writer.writeHeader(404);
         internals.reroute(c, engine.noRouteHandlers);
         return;
       }
-      await serveFrom(c, fs, file);
+      await serveFrom(c, fs, goPathClean(file));
     };
     const pattern = goPathJoin(relativePath, '/*filepath');
     this.#handle('GET', pattern, [serveStatic]);
@@ -509,10 +532,25 @@ export class Engine extends RouterGroup implements Handler, EngineSettings {
   }
 
   /**
-   * Re-dispatches `c` (after changing `c.request`) through the router. gin: `HandleContext`.
+   * Re-dispatches `c` through the router, typically after changing `c.request.url` (an
+   * internal redirect). Like gin it first clears what the old route decided (params, keys,
+   * errors, full path, caches), runs the new route's whole chain — engine middleware included —
+   * and then restores the old chain's position, so the calling chain's remaining handlers run
+   * once and its middleware is not re-entered (gin#1848). Returns a promise when the new chain
+   * is async; a handler that does not await it still has the rest of its chain wait for it.
+   * gin: `HandleContext`.
    */
   handleContext(c: Context): void | Promise<void> {
-    return this.#handleHTTPRequest(c);
+    if (this.#dirty) this.#updateTrees();
+    const saved = internals.enter(c);
+    const r = this.#handleHTTPRequest(c);
+    if (r === undefined) {
+      internals.leave(c, saved);
+      return;
+    }
+    const done = r.then(() => internals.leave(c, saved));
+    internals.leave(c, saved, done);
+    return done;
   }
 
   #handleHTTPRequest(c: Context): void | Promise<void> {

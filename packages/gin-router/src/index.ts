@@ -101,7 +101,7 @@ export {
   SameSiteStrictMode,
 } from './render.ts';
 export { ErrHijackAlreadyWritten, ResponseWriter } from './response-writer.ts';
-export { dir, type FileInfo, type FileSystem } from './static.ts';
+export { type DirEntry, dir, type FileInfo, type FileSystem } from './static.ts';
 export { type Param, RouteError } from './tree.ts';
 
 /**

@@ -22,7 +22,10 @@ const htmlEscapes: Record<string, string> = {
  * `JSON.stringify` throws (cycles, BigInt).
  */
 export function marshalJSON(obj: unknown, escapeHTML = true, indent?: string): string {
-  const s = JSON.stringify(obj, null, indent) ?? 'null';
+  let s = JSON.stringify(obj) ?? 'null';
+  // Indent the plain tree, never the caller's object: Bun 1.4's JSON.stringify with an indent
+  // takes ~13 s to reject a cyclic object (40 ms without one), a stalled event loop.
+  if (indent !== undefined && indent !== '') s = JSON.stringify(JSON.parse(s), null, indent);
   return escapeHTML ? s.replace(htmlUnsafe, (c) => htmlEscapes[c] as string) : s;
 }
 

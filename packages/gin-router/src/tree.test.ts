@@ -865,6 +865,38 @@ describe('tree: case-insensitive path (gin TestTreeFindCaseInsensitivePath)', ()
   });
 });
 
+// The rest of gin's tree_test.go. TestTreeInvalidNodeType does not apply: it corrupts a node's
+// private type field to reach the "invalid node type" panic, which no route can produce here
+// (the node type is set only by addRoute). TestTreeInvalidParamsType and
+// TestTreeExpandParamsCapacity guard Go slice capacities; what carries over is that a lookup
+// into an empty params array still gets its parameter.
+describe('tree: remaining gin cases', () => {
+  test.each([
+    ['/:path', 'path', 'test'],
+    ['/*path', 'path', '/test'],
+  ])('%s fills an empty params array (TestTreeExpandParamsCapacity)', (route, key, value) => {
+    const v = lookup(build([route]), '/test');
+    expect(v.params).toEqual([{ key, value }]);
+  });
+
+  test('a route with 256 parameters (TestCountParams)', () => {
+    const route = '/:param'.repeat(256);
+    const v = lookup(build([route]), '/x'.repeat(256));
+    expect(v.handlers).toBe(route);
+    expect(v.params.length).toBe(256);
+  });
+
+  test('a catch-all right after a segment (TestTreeCatchMaxParams)', () => {
+    checkRows(build(['/cmd/*filepath']), [
+      ['/cmd/a/b', false, '/cmd/*filepath', [['filepath', '/a/b']]],
+    ]);
+  });
+
+  test('a plain route is valid (TestWildcardInvalidSlash "/foo/bar")', () => {
+    expect(thrown(() => build(['/foo/bar']))).toBe('');
+  });
+});
+
 describe('queryUnescape (Go url.QueryUnescape, raw on error)', () => {
   const rows: [string, string][] = [
     ['plain', 'plain'],
