@@ -506,6 +506,9 @@ export class StreamConn implements Conn {
   writeNow(data: Uint8Array | string): Promise<void> | undefined {
     if (this.#isClosed) return Promise.reject(ErrNetClosed);
     if (this.#pending.length > 0) return this.write(data);
+    // Long text is encoded once here: a short write then keeps a view of the rest instead of
+    // counting and encoding the whole string again.
+    if (typeof data === 'string' && data.length > 16 * 1024) data = encoder.encode(data);
     if (typeof data === 'string') {
       if (data.length === 0) return undefined;
       const n = this.#raw.writeText(data);

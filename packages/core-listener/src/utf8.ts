@@ -1,7 +1,13 @@
 /** UTF-8 helpers shared by the response writer and the socket layer. */
 
+const nativeByteLength: ((s: string, encoding: 'utf8') => number) | undefined = (
+  globalThis as { Buffer?: { byteLength?: (s: string, encoding: 'utf8') => number } }
+).Buffer?.byteLength;
+
 /** The UTF-8 length of `s`, without encoding it (a lone surrogate counts as U+FFFD, 3 bytes). */
 export function utf8Length(s: string): number {
+  // Long strings: the runtime's native count (simdutf in Bun and Node) beats any JS loop.
+  if (s.length > 256 && nativeByteLength !== undefined) return nativeByteLength(s, 'utf8');
   let n = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
