@@ -507,6 +507,16 @@ export class Engine extends RouterGroup implements Handler, EngineSettings {
   }
 
   /**
+   * Listens on `addr` over TLS with the PEM certificate chain and key in `certFile` and
+   * `keyFile`, and serves this engine. gin: `Engine.RunTLS`.
+   */
+  runTLS(addr: string, certFile: string, keyFile: string): Promise<never> {
+    debugPrint(`Listening and serving HTTPS on ${addr}`);
+    this.prepareRun();
+    return new Server({ addr, handler: this }).listenAndServeTLS(certFile, keyFile);
+  }
+
+  /**
    * Listens on the Unix socket `file` and serves this engine; the socket file is removed when
    * the listener closes. gin: `Engine.RunUnix`.
    */

@@ -75,3 +75,39 @@ test('runUnix() serves on a Unix socket', async () => {
     await child.exited;
   }
 });
+
+test('runTLS(addr, cert, key) serves the engine over TLS', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const { testCertificate, testKey } = await import('@servehttp/core-listener/httptest');
+  writeFileSync(join(dir, 'cert.pem'), testCertificate);
+  writeFileSync(join(dir, 'key.pem'), testKey);
+  const probe = await listen('tcp', '127.0.0.1:0');
+  const port = probe.addr().port;
+  await probe.close();
+  const script = `
+    import { createEngine } from '@servehttp/gin-router';
+    const r = createEngine();
+    r.get('/ping', (c) => c.string(200, 'pong over tls'));
+    await r.runTLS('127.0.0.1:${port}', ${JSON.stringify(join(dir, 'cert.pem'))}, ${JSON.stringify(join(dir, 'key.pem'))});
+  `;
+  const child = Bun.spawn([process.execPath, '--conditions=@servehttp/source', '-e', script], {
+    cwd: join(import.meta.dir, '..'),
+    env: { ...process.env, GIN_MODE: 'release' },
+    stdout: 'ignore',
+    stderr: 'pipe',
+  });
+  try {
+    let res: Response | undefined;
+    for (let i = 0; i < 100 && res === undefined; i++) {
+      res = await fetch(`https://127.0.0.1:${port}/ping`, {
+        tls: { ca: testCertificate },
+      } as RequestInit).catch(() => undefined);
+      if (res === undefined) await Bun.sleep(50);
+    }
+    expect(res?.status).toBe(200);
+    expect(await res?.text()).toBe('pong over tls');
+  } finally {
+    child.kill();
+    await child.exited;
+  }
+});

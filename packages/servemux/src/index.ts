@@ -65,3 +65,19 @@ export function handleFunc(pattern: string, handler: HandlerFunc): void {
 export function listenAndServe(addr: string, handler?: HandlerLike): Promise<never> {
   return new Server({ addr, handler: handler ?? DefaultServeMux }).listenAndServe();
 }
+
+/**
+ * Like {@link listenAndServe} over TLS, with the PEM certificate chain and key read from
+ * `certFile` and `keyFile`; `addr` `''` is `:https`. Go: `http.ListenAndServeTLS`.
+ */
+export function listenAndServeTLS(
+  addr: string,
+  certFile: string,
+  keyFile: string,
+  handler?: HandlerLike,
+): Promise<never> {
+  return new Server({ addr, handler: handler ?? DefaultServeMux }).listenAndServeTLS(
+    certFile,
+    keyFile,
+  );
+}

@@ -103,3 +103,40 @@ test("listenAndServe(addr) with no handler serves DefaultServeMux (the seeds' he
     await child.exited;
   }
 });
+
+test('listenAndServeTLS(addr, cert, key) serves DefaultServeMux over TLS', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { testCertificate, testKey } = await import('@servehttp/core-listener/httptest');
+  const dir = mkdtempSync(join(tmpdir(), 'servemux-tls-'));
+  writeFileSync(join(dir, 'cert.pem'), testCertificate);
+  writeFileSync(join(dir, 'key.pem'), testKey);
+  const probe = await listen('tcp', '127.0.0.1:0');
+  const port = probe.addr().port;
+  await probe.close();
+  const script = `
+    import { handleFunc, listenAndServeTLS } from '@servehttp/servemux';
+    handleFunc('/secure', (w, r) => void w.write('tls ' + r.tls?.negotiatedProtocol));
+    await listenAndServeTLS('127.0.0.1:${port}', ${JSON.stringify(join(dir, 'cert.pem'))}, ${JSON.stringify(join(dir, 'key.pem'))});
+  `;
+  const child = Bun.spawn([process.execPath, '--conditions=@servehttp/source', '-e', script], {
+    cwd: join(import.meta.dir, '..'),
+    stdout: 'ignore',
+    stderr: 'pipe',
+  });
+  try {
+    let res: Response | undefined;
+    for (let i = 0; i < 100 && res === undefined; i++) {
+      res = await fetch(`https://127.0.0.1:${port}/secure`, {
+        tls: { ca: testCertificate },
+      } as RequestInit).catch(() => undefined);
+      if (res === undefined) await Bun.sleep(50);
+    }
+    expect(res?.status).toBe(200);
+    expect(await res?.text()).toBe('tls http/1.1');
+  } finally {
+    child.kill();
+    await child.exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
