@@ -35,8 +35,8 @@ await l.close();
 const srv = new Server({ handler: async (w, r) => { w.header().set('X-Runtime', 'node'); void w.write('served ' + r.method + ' ' + (await r.text())); } });
 const l2 = await listen('tcp', '127.0.0.1:0');
 void srv.serve(l2).catch(() => {});
-const res = await fetch('http://127.0.0.1:' + l2.addr().port + '/x', { method: 'POST', body: 'on node' });
-const served = res.headers.get('x-runtime') + ': ' + (await res.text());
+const fetched = await fetch('http://127.0.0.1:' + l2.addr().port + '/x', { method: 'POST', body: 'on node' });
+const served = fetched.headers.get('x-runtime') + ': ' + (await fetched.text());
 await srv.close();
 console.log(JSON.stringify({
   served,
