@@ -39,8 +39,11 @@ if [ -z "$bun_bin" ]; then
   exit 1
 fi
 
-# Package scripts and tests spawn `bun` by name: put the pinned one first on PATH.
-PATH="$(dirname "$bun_bin"):$PATH"
+# Package scripts spawn `bun` by name, and npm's package names the binary bun.exe: link the
+# pinned one as .tools/bin/bun and put that first on PATH.
+mkdir -p "$tools/bin"
+ln -sf "$bun_bin" "$tools/bin/bun"
+PATH="$tools/bin:$PATH"
 export PATH
 cd "$root"
 "$bun_bin" install --frozen-lockfile >&2

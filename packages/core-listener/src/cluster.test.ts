@@ -72,7 +72,7 @@ if (primary) {
 }
 `,
   );
-  const p = Bun.spawn(['bun', script], { stdout: 'pipe', stderr: 'inherit' });
+  const p = Bun.spawn([process.execPath, script], { stdout: 'pipe', stderr: 'inherit' });
   try {
     const wait = lines(p.stdout);
     const listening = (all: Record<string, unknown>[]) =>

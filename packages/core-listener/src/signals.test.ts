@@ -138,7 +138,7 @@ describe('shutdownOnSignals', () => {
       void srv.serve(l).catch(() => {});
       console.log(l.addr().port);
     `;
-    const p = Bun.spawn(['bun', '--conditions=@servehttp/source', '-e', script], {
+    const p = Bun.spawn([process.execPath, '--conditions=@servehttp/source', '-e', script], {
       stdout: 'pipe',
       stderr: 'pipe',
     });
