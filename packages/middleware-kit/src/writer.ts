@@ -35,17 +35,26 @@ const capHijack = 2;
 const capDeadline = 4;
 const capDuplex = 8;
 
-function fn(w: unknown, key: string): boolean {
-  return typeof (w as Record<string, unknown>)[key] === 'function';
+interface MaybeCapable {
+  flush?: unknown;
+  hijack?: unknown;
+  setReadDeadline?: unknown;
+  setWriteDeadline?: unknown;
+  enableFullDuplex?: unknown;
 }
 
 /** The capability mask of `w`; see the module note. */
 function capabilitiesOf(w: ResponseWriter): number {
+  // Named property reads, not `w[key]` through a helper: each site keeps its own inline cache,
+  // and this runs once per request for every wrapping middleware.
+  const c = w as MaybeCapable;
   let m = 0;
-  if (fn(w, 'flush')) m |= capFlush;
-  if (fn(w, 'hijack')) m |= capHijack;
-  if (fn(w, 'setReadDeadline') && fn(w, 'setWriteDeadline')) m |= capDeadline;
-  if (fn(w, 'enableFullDuplex')) m |= capDuplex;
+  if (typeof c.flush === 'function') m |= capFlush;
+  if (typeof c.hijack === 'function') m |= capHijack;
+  if (typeof c.setReadDeadline === 'function' && typeof c.setWriteDeadline === 'function') {
+    m |= capDeadline;
+  }
+  if (typeof c.enableFullDuplex === 'function') m |= capDuplex;
   return m;
 }
 

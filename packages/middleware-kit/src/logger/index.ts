@@ -3,9 +3,15 @@
  * request id — as text (chi's `middleware.Logger` shape) or JSON, to a pluggable sink.
  *
  * Design: the line is built after the handler returns, from the shared {@link wrapWriter}
- * counters; a sync handler costs no promise. Put `requestID` outside the logger (it copies the
- * request, and the router sets `pattern` on the copy it receives — the same as Go 1.22, where an
- * outer middleware never sees `r.Pattern` set on a request made by `WithContext`).
+ * counters; a sync handler costs no promise. Per request the logger reads the clock once on the
+ * way in and once on the way out (`performance.now()`, not `Date.now()`, which costs several
+ * times more): the entry's wall-clock `time` is derived from a (`Date.now()`, `performance.now()`)
+ * pair re-taken at most once a second, and the `Date` object is only made if a sink reads
+ * `entry.time` (the text line does not). The request id is read without touching the request's
+ * context, which the server would otherwise have to build. The router sets `pattern` on the
+ * request the logger passed down, so the entry names the matched route — unless a middleware in
+ * between replaced the request with a copy (Go 1.22 behaves the same: an outer middleware never
+ * sees `r.Pattern` set on a request made by `WithContext`).
  *
  * @module
  */
@@ -13,7 +19,7 @@ import process from 'node:process';
 import type { Handler, Request, ResponseWriter } from '@servehttp/core-listener';
 import type { Middleware } from '../chain.ts';
 import { MiddlewareOptionError } from '../errors.ts';
-import { getRequestID } from '../request-id/index.ts';
+import { peekRequestID } from '../request-id/index.ts';
 import { checkFunc } from '../util.ts';
 import { type ResponseWriterWrapper, wrapWriter } from '../writer.ts';
 
@@ -51,12 +57,75 @@ export interface LoggerOptions {
   color?: boolean;
 }
 
+// `x` (0 ≤ x < 1e8) rounded to one decimal, always printed with it. Integer arithmetic on int32
+// values, because `toFixed` and double-to-string conversions showed up in the stack's profile.
+function oneDecimal(x: number): string {
+  const t = Math.round(x * 10) | 0;
+  const whole = (t / 10) | 0;
+  return `${whole}.${t - whole * 10}`;
+}
+
 /** Formats milliseconds the way Go prints a `time.Duration`: `812ns`, `21.3µs`, `4.1ms`, `1.2s`. */
 export function formatDuration(ms: number): string {
   if (ms < 0.001) return `${Math.round(ms * 1e6)}ns`;
-  if (ms < 1) return `${(ms * 1000).toFixed(1)}µs`;
-  if (ms < 1000) return `${ms.toFixed(1)}ms`;
+  if (ms < 1) return `${oneDecimal(ms * 1000)}µs`;
+  if (ms < 1000) return `${oneDecimal(ms)}ms`;
   return `${(ms / 1000).toFixed(2)}s`;
+}
+
+// Wall-clock time of a `performance.now()` reading: an anchor pair (`Date.now()`,
+// `performance.now()`) re-read when it is over a second old, so `Date.now()` runs at most once a
+// second, and only when a sink reads `entry.time`. The error is the two clocks' drift between the
+// reading and the anchor: microseconds when the sink reads the entry as it arrives.
+let anchorPerf = Number.NEGATIVE_INFINITY;
+let anchorWall = 0;
+
+function wallClock(perfReading: number): number {
+  const now = performance.now();
+  if (now - anchorPerf >= 1000) {
+    anchorWall = Date.now();
+    anchorPerf = now;
+  }
+  return anchorWall + (perfReading - anchorPerf);
+}
+
+// One finished request. A class rather than a literal so that `time` is a getter: the `Date` is
+// only built for sinks that read it.
+class Entry implements LogEntry {
+  readonly method: string;
+  readonly uri: string;
+  readonly pattern: string;
+  readonly proto: string;
+  readonly remoteAddr: string;
+  readonly status: number;
+  readonly bytes: number;
+  readonly durationMs: number;
+  readonly requestID: string;
+  readonly #start: number;
+  #time: Date | undefined;
+
+  constructor(r: Request, status: number, bytes: number, start: number, end: number) {
+    this.method = r.method;
+    this.uri = r.requestURI;
+    this.pattern = r.pattern;
+    this.proto = r.proto;
+    this.remoteAddr = r.remoteAddr;
+    this.status = status;
+    this.bytes = bytes;
+    this.durationMs = end - start;
+    this.requestID = peekRequestID(r);
+    this.#start = start;
+  }
+
+  get time(): Date {
+    this.#time ??= new Date(wallClock(this.#start));
+    return this.#time;
+  }
+
+  // `JSON.stringify(entry)` in a sink still shows every field, `time` included.
+  toJSON(): Omit<LogEntry, 'time'> & { time: Date } {
+    return { ...this, time: this.time };
+  }
 }
 
 function statusColor(s: number): string {
@@ -109,48 +178,32 @@ export function logger(options: LoggerOptions = {}): Middleware {
     });
   const color = options.color ?? (options.sink === undefined && process.stdout.isTTY === true);
 
-  const emit = (
-    r: Request,
-    ww: ResponseWriterWrapper,
-    start: number,
-    time: number,
-    threw: boolean,
-  ): void => {
-    const entry: LogEntry = {
-      time: new Date(time),
-      method: r.method,
-      uri: r.requestURI,
-      pattern: r.pattern,
-      proto: r.proto,
-      remoteAddr: r.remoteAddr,
-      status: ww.status !== 0 ? ww.status : threw ? 500 : 200,
-      bytes: ww.bytesWritten,
-      durationMs: performance.now() - start,
-      requestID: getRequestID(r),
-    };
-    sink(format === 'json' ? jsonLine(entry) : textLine(entry, color), entry);
+  const json = format === 'json';
+  const emit = (r: Request, ww: ResponseWriterWrapper, start: number, threw: boolean): void => {
+    const status = ww.status !== 0 ? ww.status : threw ? 500 : 200;
+    const entry = new Entry(r, status, ww.bytesWritten, start, performance.now());
+    sink(json ? jsonLine(entry) : textLine(entry, color), entry);
   };
 
   return (next: Handler) => ({
     serveHTTP(w: ResponseWriter, r: Request): void | Promise<void> {
       const ww = wrapWriter(w);
-      const time = Date.now();
       const start = performance.now();
       let p: void | Promise<void>;
       try {
         p = next.serveHTTP(ww, r);
       } catch (err) {
-        emit(r, ww, start, time, true);
+        emit(r, ww, start, true);
         throw err;
       }
       if (p === undefined) {
-        emit(r, ww, start, time, false);
+        emit(r, ww, start, false);
         return;
       }
       return p.then(
-        () => emit(r, ww, start, time, false),
+        () => emit(r, ww, start, false),
         (err: unknown) => {
-          emit(r, ww, start, time, true);
+          emit(r, ww, start, true);
           throw err;
         },
       );

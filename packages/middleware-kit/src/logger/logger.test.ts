@@ -68,6 +68,47 @@ describe('logger', () => {
     );
   });
 
+  test('a logger inside requestID still sees the pattern the router set (no request copy)', async () => {
+    const lines: string[] = [];
+    const h = chain(
+      handlerFunc((w, r) => {
+        r.pattern = 'GET /items/{id}';
+        void w.write('x');
+      }),
+      requestID({ generator: () => 'rid-2' }),
+      logger({ sink: (l) => lines.push(l) }),
+    );
+    await h.serveHTTP(new ResponseRecorder(), newRequest('GET', '/items/7'));
+    expect(lines[0]).toMatch(/^\[rid-2\] "GET \/items\/7 HTTP\/1\.1".* \(GET \/items\/\{id\}\)$/);
+  });
+
+  test('entry.time is the wall clock at arrival; JSON of the entry keeps every field', async () => {
+    const entries: LogEntry[] = [];
+    const before = Date.now();
+    await logger({ sink: (_l, e) => entries.push(e) })(
+      handlerFunc((w) => w.writeHeader(204)),
+    ).serveHTTP(new ResponseRecorder(), newRequest('GET', '/t'));
+    const after = Date.now();
+    const e = entries[0] as LogEntry;
+    // Derived from the monotonic clock and an anchor re-read each second: within a few ms.
+    expect(e.time.getTime()).toBeGreaterThanOrEqual(before - 5);
+    expect(e.time.getTime()).toBeLessThanOrEqual(after + 5);
+    const o = JSON.parse(JSON.stringify(e));
+    expect(Object.keys(o).sort()).toEqual([
+      'bytes',
+      'durationMs',
+      'method',
+      'pattern',
+      'proto',
+      'remoteAddr',
+      'requestID',
+      'status',
+      'time',
+      'uri',
+    ]);
+    expect(o.status).toBe(204);
+  });
+
   test('json line', async () => {
     const lines: string[] = [];
     await logger({ format: 'json', sink: (l) => lines.push(l) })(
@@ -122,7 +163,11 @@ describe('logger', () => {
   const durations: [number, string][] = [
     [0.0005, '500ns'],
     [0.0213, '21.3µs'],
+    [0.00995, '10.0µs'],
+    [0.5, '500.0µs'],
     [4.12, '4.1ms'],
+    [4.96, '5.0ms'],
+    [999.9, '999.9ms'],
     [1234, '1.23s'],
   ];
   test.each(durations)('formatDuration(%p) = %s', (ms, s) => expect(formatDuration(ms)).toBe(s));

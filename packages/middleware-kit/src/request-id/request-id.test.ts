@@ -1,7 +1,17 @@
 import { describe, expect, test } from 'bun:test';
-import { handlerFunc } from '@servehttp/core-listener';
+import { Context, handlerFunc, Request } from '@servehttp/core-listener';
 import { newRequest, ResponseRecorder } from '@servehttp/core-listener/httptest';
-import { getRequestID, type RequestIDOptions, requestID } from './index.ts';
+import { chain } from '../chain.ts';
+import { cors } from '../cors/index.ts';
+import { logger } from '../logger/index.ts';
+import { recovery } from '../recovery/index.ts';
+import {
+  getRequestID,
+  peekRequestID,
+  type RequestIDOptions,
+  requestID,
+  requestIDKey,
+} from './index.ts';
 
 // Rows: incoming header, options → the id the handler sees (chi RequestID keeps a client id;
 // ids that could forge log lines are replaced).
@@ -41,6 +51,93 @@ describe('requestID', () => {
     expect(new Set(ids).size).toBe(3);
     expect(ids.map((s) => s.slice(-6))).toEqual(['000001', '000002', '000003']);
     expect(getRequestID(newRequest('GET', '/'))).toBe('');
+  });
+
+  test('the counter keeps six digits across the thousands (chi: %06d)', async () => {
+    const ids: string[] = [];
+    const h = requestID()(
+      handlerFunc((_w, r) => {
+        ids.push(peekRequestID(r));
+      }),
+    );
+    const r = newRequest('GET', '/');
+    for (let i = 0; i < 1001; i++) await h.serveHTTP(new ResponseRecorder(), r);
+    expect([ids[8], ids[98], ids[998], ids[999], ids[1000]].map((s) => s?.slice(-7))).toEqual([
+      '-000009',
+      '-000099',
+      '-000999',
+      '-001000',
+      '-001001',
+    ]);
+  });
+
+  // Where the id can be read: chi keeps it in the context, so every copy made with WithContext or
+  // Clone sees it. Here shallow copies share it through the header map, and a clone (which
+  // deep-copies the header) falls back to requestIDKey in the context.
+  const copies: { what: string; copy: (r: Request) => Request; want: 'id' | 'ctx' | '' }[] = [
+    { what: 'the request itself', copy: (r) => r, want: 'id' },
+    { what: 'a withContext copy', copy: (r) => r.withContext(r.context()), want: 'id' },
+    {
+      what: 'a clone carrying requestIDKey in its context',
+      copy: (r) => r.clone(r.context().withValue(requestIDKey, 'ctx-id')),
+      want: 'ctx',
+    },
+    { what: 'a plain clone', copy: (r) => r.clone(), want: '' },
+  ];
+  test.each(copies)('getRequestID on $what', async ({ copy, want }) => {
+    let got = '';
+    let id = '';
+    await requestID({ generator: () => 'the-id' })(
+      handlerFunc((_w, r) => {
+        id = peekRequestID(r);
+        got = getRequestID(copy(r));
+      }),
+    ).serveHTTP(new ResponseRecorder(), newRequest('GET', '/'));
+    expect(id).toBe('the-id');
+    expect(got).toBe(want === 'id' ? 'the-id' : want === 'ctx' ? 'ctx-id' : '');
+  });
+
+  test('a frozen request header map still carries the id (WeakMap fallback)', async () => {
+    const r = newRequest('GET', '/');
+    Object.freeze(r.header);
+    let seen = '';
+    await requestID({ generator: () => 'frozen-1' })(
+      handlerFunc((_w, r2) => {
+        seen = getRequestID(r2.withContext(r2.context()));
+      }),
+    ).serveHTTP(new ResponseRecorder(), r);
+    expect(seen).toBe('frozen-1');
+  });
+
+  test("the demo's stack never makes the server build the request's context", async () => {
+    // On the real server a request's cancellable context is made on first use (an
+    // AbortController, aborted at the end): requestID, logger, recovery and cors must not ask.
+    let asked = 0;
+    const r = new Request({
+      method: 'GET',
+      target: '/hello',
+      header: [['Origin', 'https://app.example']],
+      context: {
+        provideContext() {
+          asked++;
+          return Context.background();
+        },
+      },
+    });
+    let seen = '';
+    const h = chain(
+      handlerFunc((w, r2) => {
+        seen = peekRequestID(r2);
+        void w.write('hi');
+      }),
+      recovery(),
+      requestID(),
+      logger({ sink: () => {} }),
+      cors(),
+    );
+    await h.serveHTTP(new ResponseRecorder(), r);
+    expect(seen).not.toBe('');
+    expect(asked).toBe(0);
   });
 
   test('bad options', () => {

@@ -59,7 +59,7 @@ class TimeoutWriter extends ResponseWriterWrapper {
 
 /**
  * Returns middleware that limits the handlers below to `ms` milliseconds (see the module note).
- * A sync handler finishes before any timer can fire and costs only the context.
+ * A sync handler finishes before any timer can fire and costs only the context and one listener.
  * @throws {MiddlewareOptionError} unless `ms` is a positive finite number, or for a status outside
  * 400–599.
  */
@@ -82,15 +82,28 @@ export function timeout(ms: number, options: TimeoutOptions = {}): Middleware {
   return (next: Handler) => ({
     serveHTTP(w: ResponseWriter, r: Request): void | Promise<void> {
       const [ctx, cancel] = r.context().withTimeout(ms);
+      const signal = ctx.signal;
       const tw = new (TimeoutWriter.variant(w))(w);
+      // The gate closes in the first abort listener, registered before the handler can add its
+      // own: a handler that writes as soon as its signal aborts must find the gate closed. (Go's
+      // TimeoutHandler discards such a write with the rest of its buffer; a pass-through writer
+      // has to refuse it instead, or the 503 could no longer be sent.)
+      let onExpire: (() => void) | undefined;
+      const closeGate = (): void => {
+        tw.timedOut = true;
+        onExpire?.();
+      };
+      signal.addEventListener('abort', closeGate, { once: true });
       let p: void | Promise<void>;
       try {
         p = next.serveHTTP(tw, r.withContext(ctx));
       } catch (err) {
+        signal.removeEventListener('abort', closeGate);
         cancel();
         throw err;
       }
       if (p === undefined) {
+        signal.removeEventListener('abort', closeGate);
         cancel();
         return;
       }
@@ -123,19 +136,21 @@ export function timeout(ms: number, options: TimeoutOptions = {}): Middleware {
           if (ctx.err() === ErrDeadlineExceeded) void w.write(body);
           resolve();
         };
-        ctx.signal.addEventListener('abort', expire, { once: true });
+        // Already aborted (a parent cancelled before or while the handler started): expire now.
+        if (signal.aborted) expire();
+        else onExpire = expire;
         work.then(
           () => {
             if (settled) return;
             settled = true;
-            ctx.signal.removeEventListener('abort', expire);
+            signal.removeEventListener('abort', closeGate);
             cancel();
             resolve();
           },
           (err: unknown) => {
             if (settled) return;
             settled = true;
-            ctx.signal.removeEventListener('abort', expire);
+            signal.removeEventListener('abort', closeGate);
             cancel();
             reject(err);
           },

@@ -47,14 +47,35 @@ describe('timeout (Go TimeoutHandler semantics, pass-through writer)', () => {
       }),
     ).serveHTTP(rec, newRequest('GET', '/'));
     await done; // settles at the deadline, before the handler returns
-    expect(reason).toBe(ErrDeadlineExceeded);
     release();
     await new Promise((res) => setTimeout(res, 0));
+    expect(reason).toBe(ErrDeadlineExceeded);
     expect(rec.code).toBe(503);
     expect(rec.text()).toBe(
       '<html><head><title>Timeout</title></head><body><h1>Timeout</h1></body></html>',
     );
     expect(rec.warnings).toEqual([]); // the late writeHeader never reached the writer
+  });
+
+  test('a handler that writes from its own abort listener still gets the 503 (the gate closes first)', async () => {
+    // Go buffers the response, so such a write is discarded with the buffer; here the gate must
+    // already be shut when the handler's listener runs, or the 503 could not be sent.
+    const rec = new ResponseRecorder();
+    await timeout(5)(
+      handlerFunc(
+        (w, r) =>
+          new Promise<void>((resolve) => {
+            r.context().signal.addEventListener('abort', () => {
+              w.writeHeader(200);
+              void w.write('too late');
+              resolve();
+            });
+          }),
+      ),
+    ).serveHTTP(rec, newRequest('GET', '/'));
+    expect(rec.code).toBe(503);
+    expect(rec.text()).toContain('<h1>Timeout</h1>');
+    expect(rec.warnings).toEqual([]);
   });
 
   test('deadline after the header went out: ErrAbortHandler (no truncated body passed off as whole)', async () => {
