@@ -62,3 +62,16 @@ describe('bodyLimit (Go MaxBytesReader, Hono bodyLimit)', () => {
     expect(() => bodyLimit(-1)).toThrow('middleware-kit: bodyLimit: maxBytes');
   });
 });
+
+test('path values set before bodyLimit carry over (the body is swapped with withBody)', async () => {
+  const h = bodyLimit(100)(
+    handlerFunc(async (w, r) => {
+      void w.write(`${r.pathValue('id')}:${await r.text()}`);
+    }),
+  );
+  const r = newRequest('POST', '/items/7', chunks('chunked ', 'body'));
+  r.setPathValue('id', '7');
+  const rec = new ResponseRecorder();
+  await h.serveHTTP(rec, r);
+  expect(rec.text()).toBe('7:chunked body');
+});

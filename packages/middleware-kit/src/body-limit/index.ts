@@ -12,7 +12,7 @@
 import {
   ErrAbortHandler,
   type Handler,
-  Request,
+  type Request,
   type ResponseWriter,
   StatusRequestEntityTooLarge,
   statusText,
@@ -43,25 +43,10 @@ async function* limited(src: Request, limit: number): AsyncGenerator<Uint8Array>
   }
 }
 
-// A copy of `r` whose body is the counted stream. Path values are not carried over: run
-// bodyLimit before routing (as one does with Go's MaxBytesReader in middleware).
+// The same request with the counted stream as its body (Go: r.Body = MaxBytesReader(…)); path
+// values, pattern, header and context carry over.
 function withLimitedBody(r: Request, limit: number): Request {
-  const c = new Request({
-    method: r.method,
-    target: r.requestURI,
-    proto: r.proto,
-    header: r.header,
-    host: r.host,
-    remoteAddr: r.remoteAddr,
-    body: limited(r, limit),
-    contentLength: r.contentLength,
-    trailer: r.trailer,
-    close: r.close,
-    ...(r.tls !== undefined ? { tls: r.tls } : {}),
-    context: r.context(),
-  });
-  c.pattern = r.pattern;
-  return c;
+  return r.withBody(limited(r, limit), r.contentLength);
 }
 
 const tooLarge = statusText(StatusRequestEntityTooLarge);
