@@ -501,6 +501,34 @@ describe.each(backends)('%s backend: the Server (Go Server)', (backend) => {
     await expect(client(port)).rejects.toThrow();
   });
 
+  test('graceful shutdown under load: every request the server started is answered whole', async () => {
+    let handled = 0;
+    const { srv, port } = await start(backend, async (w: ResponseWriter) => {
+      handled++;
+      await Bun.sleep(2);
+      void w.write('x'.repeat(100));
+    });
+    let completed = 0;
+    const stop = Date.now() + 3000;
+    // Twenty keep-alive clients, each sending the next request as soon as a response is whole.
+    const clients = Array.from({ length: 20 }, async () => {
+      const c = await client(port).catch(() => undefined);
+      if (c === undefined) return;
+      while (Date.now() < stop) {
+        c.s.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+        const out = await c.read(completeResponses(1)).catch(() => '');
+        if (!out.endsWith('x'.repeat(100))) return; // closed by the shutdown before a request
+        completed++;
+        if (out.includes('Connection: close')) return;
+      }
+    });
+    await Bun.sleep(150);
+    await srv.shutdown();
+    await Promise.all(clients);
+    expect(handled).toBeGreaterThan(20);
+    expect(completed).toBe(handled);
+  });
+
   test('shutdown rejects when its signal aborts first, and close() ends everything', async () => {
     const { srv, port } = await start(backend, () => new Promise<void>(() => {}));
     const c = await client(port);
@@ -512,6 +540,27 @@ describe.each(backends)('%s backend: the Server (Go Server)', (backend) => {
     await expect(down).rejects.toThrow('deadline');
     await srv.close();
     await c.closed;
+  });
+
+  test('a slow or partial head is cut off by readHeaderTimeout (Slowloris)', async () => {
+    const { port } = await start(backend, hello, { readHeaderTimeout: 100 });
+    const c = await client(port);
+    const t0 = Date.now();
+    c.s.write('GET / HTTP/1.1\r\nHost: x\r\n'); // no end of head, ever
+    await c.closed;
+    const waited = Date.now() - t0;
+    expect(waited).toBeGreaterThanOrEqual(90);
+    expect(waited).toBeLessThan(2000);
+  });
+
+  test('an idle keep-alive connection is closed after idleTimeout', async () => {
+    const { port } = await start(backend, hello, { idleTimeout: 100, readHeaderTimeout: 5000 });
+    const c = await client(port);
+    c.s.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await c.read(completeResponses(1));
+    const t0 = Date.now();
+    await c.closed;
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(90);
   });
 
   test('disableKeepAlives closes after each response', async () => {
