@@ -239,6 +239,15 @@ describe.each(backends)('%s backend', (backend) => {
     }
   });
 
+  test('a unix socket in a missing directory is a NetError like Go, and nothing listens', async () => {
+    const path = '/nonexistent-servehttp-dir/sub/s.sock';
+    const err = await listen('unix', path, { backend }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetError);
+    expect((err as NetError).message).toBe(`listen unix ${path}: bind: no such file or directory`);
+    expect((err as NetError).code).toBe('ENOENT');
+    expect(openNetResources().listeners).toBe(0);
+  });
+
   test('a port in use is a NetError like Go: "bind: address already in use"', async () => {
     const l = await serve(backend, 'tcp', '127.0.0.1:0');
     const addr = String(l.addr());

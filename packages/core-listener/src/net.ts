@@ -198,9 +198,11 @@ function systemError(op: string, t: Target, err: unknown): NetError {
         ? 'bind: permission denied'
         : code === 'EADDRNOTAVAIL'
           ? 'bind: cannot assign requested address'
-          : err instanceof Error
-            ? err.message
-            : String(err);
+          : code === 'ENOENT'
+            ? 'bind: no such file or directory'
+            : err instanceof Error
+              ? err.message
+              : String(err);
   return new NetError(`${op} ${t.network} ${t.text}: ${why}`, code, err);
 }
 

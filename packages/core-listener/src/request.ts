@@ -30,6 +30,8 @@ export interface TLSInfo {
   readonly serverName?: string;
   /** The ALPN protocol agreed on, such as `http/1.1` or `h2`. */
   readonly negotiatedProtocol?: string;
+  /** The cipher suite, by its IANA name (`TLS_AES_128_GCM_SHA256`). */
+  readonly cipherSuite?: string;
 }
 
 /** The fields a {@link Request} is built from. Only `target` is required. */

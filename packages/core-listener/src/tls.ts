@@ -24,14 +24,11 @@ export interface TLSOptions {
 }
 
 /**
- * What `r.tls` holds for a request that came over TLS: {@link TLSInfo} plus the cipher suite.
- * Go: the parts of `tls.ConnectionState` a handler usually reads (`Version`, `CipherSuite`,
- * `ServerName`, `NegotiatedProtocol`).
+ * What `r.tls` holds for a request that came over TLS (the cipher suite is now part of
+ * {@link TLSInfo} itself; this name stays for compatibility). Go: the parts of
+ * `tls.ConnectionState` a handler usually reads.
  */
-export interface TLSConnectionState extends TLSInfo {
-  /** The negotiated cipher suite's standard (IANA) name, such as `TLS_AES_128_GCM_SHA256`. */
-  readonly cipherSuite?: string;
-}
+export type TLSConnectionState = TLSInfo;
 
 /** The connection state of a `node:tls` socket (Node.js or Bun's `node:tls`). */
 export function nodeTLSInfo(s: TLSSocket): TLSConnectionState {
