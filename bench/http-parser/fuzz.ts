@@ -5,7 +5,11 @@
  *
  * Fails loudly with fast-check's counterexample and seed, which reproduce with `--seed`.
  */
-import { checkMutations, checkSplits } from '../../packages/http-parser/src/property.test-util.ts';
+import {
+  checkFastPathAgrees,
+  checkMutations,
+  checkSplits,
+} from '../../packages/http-parser/src/property.test-util.ts';
 
 const args = process.argv.slice(2);
 const at = (name: string) => {
@@ -22,3 +26,6 @@ console.log(`splits: ok (${((performance.now() - t) / 1000).toFixed(1)} s)`);
 t = performance.now();
 checkMutations(runs, seed);
 console.log(`mutations: ok (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+t = performance.now();
+checkFastPathAgrees(runs, seed);
+console.log(`fast path = general path: ok (${((performance.now() - t) / 1000).toFixed(1)} s)`);

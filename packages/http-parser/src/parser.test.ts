@@ -709,6 +709,231 @@ describe('limits', () => {
   });
 });
 
+// A head that arrives whole takes a one-pass fast path (common method, origin-form target,
+// HTTP/1.x, CRLF); anything else falls back to the line-by-line parser. Each row sits just past
+// one of the fast path's checks; `check` runs it whole (fast path first) and one byte at a time
+// (never the fast path), so the two must agree on the outcome and on every error's offset.
+describe('fast path boundaries (whole head in one buffer)', () => {
+  const rows: Row[] = [
+    ...['GET', 'POST', 'PUT', 'HEAD', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE'].map(
+      (m): Row => [
+        `interned ${m}`,
+        `${m} /x HTTP/1.1\r\n${H}\r\n`,
+        ok({ method: m, target: '/x' }),
+      ],
+    ),
+    ...['GETX', 'GE', 'POS', 'POSTS', 'PUTT', 'PAT', 'HEADER', 'DELETES', 'DELET', 'gET'].map(
+      (m): Row => [
+        `token method ${m} near a common one`,
+        `${m} / HTTP/1.1\r\n${H}\r\n`,
+        ok({ method: m }),
+      ],
+    ),
+    ['HTTP/1.0 without Host', 'GET / HTTP/1.0\r\n\r\n', ok({ version: 'HTTP/1.0', headers: [] })],
+    ['HTTP/1.1 without Host', 'GET / HTTP/1.1\r\n\r\n', err(400, 'missing required Host header')],
+    ['HTTP/1.2', `GET / HTTP/1.2\r\n${H}\r\n`, err(505, 'unsupported HTTP version')],
+    ['HTTP/2.0', `GET / HTTP/2.0\r\n${H}\r\n`, err(505, 'unsupported HTTP version')],
+    ['lower-case version', `GET / http/1.1\r\n${H}\r\n`, err(400, 'invalid HTTP version')],
+    ['version cut short', `GET / HTTP/1\r\n${H}\r\n`, err(400, 'invalid HTTP version')],
+    ['version with a letter', `GET / HTTP/1.x\r\n${H}\r\n`, err(400, 'invalid HTTP version')],
+    ['bare LF after the version', `GET / HTTP/1.1\n${H}\r\n`, err(400, 'bare LF')],
+    ['bare CR after the version', `GET / HTTP/1.1\r${H}\r\n`, err(400, 'bare CR')],
+    ['tab before the version', `GET /\tHTTP/1.1\r\n${H}\r\n`, err(400, 'invalid request-target')],
+    [
+      'absolute-form target',
+      'GET http://h/ HTTP/1.1\r\nHost: h\r\n\r\n',
+      ok({ target: 'http://h/' }),
+    ],
+    ['asterisk with GET', `GET * HTTP/1.1\r\n${H}\r\n`, err(400, 'asterisk-form')],
+    ['asterisk with OPTIONS', `OPTIONS * HTTP/1.1\r\n${H}\r\n`, ok({ target: '*' })],
+    [
+      'no OWS after the colon',
+      'GET / HTTP/1.1\r\nHost:x\r\n\r\n',
+      ok({ headers: [['Host', 'x']] }),
+    ],
+    [
+      'OWS trimmed both sides',
+      'GET / HTTP/1.1\r\nHost: \t x \t\r\n\r\n',
+      ok({ headers: [['Host', 'x']] }),
+    ],
+    [
+      'empty value',
+      `GET / HTTP/1.1\r\n${H}X:\r\n\r\n`,
+      ok({
+        headers: [
+          ['Host', 'x'],
+          ['X', ''],
+        ],
+      }),
+    ],
+    [
+      'space before the colon',
+      'GET / HTTP/1.1\r\nHost : x\r\n\r\n',
+      err(400, 'whitespace before colon'),
+    ],
+    ['obs-fold', `GET / HTTP/1.1\r\n${H}X: a\r\n b\r\n\r\n`, err(400, 'obsolete line folding')],
+    [
+      'DEL in a value',
+      `GET / HTTP/1.1\r\n${H}X: a\x7fb\r\n\r\n`,
+      err(400, 'invalid header field value'),
+    ],
+    ['bare CR in a value', `GET / HTTP/1.1\r\n${H}X: a\rb\r\n\r\n`, err(400, 'bare CR')],
+    ['bare LF ending a field', `GET / HTTP/1.1\r\n${H}X: a\n\r\n`, err(400, 'bare LF')],
+    ['bare LF ending the head', `GET / HTTP/1.1\r\n${H}\n`, err(400, 'bare LF')],
+    [
+      'obs-text in a value',
+      `GET / HTTP/1.1\r\n${H}X: caf\xe9\r\n\r\n`,
+      ok({
+        headers: [
+          ['Host', 'x'],
+          ['X', 'caf\xe9'],
+        ],
+      }),
+    ],
+    ['two Host fields', `GET / HTTP/1.1\r\n${H}${H}\r\n`, err(400, 'too many Host headers')],
+    ['invalid Host byte', 'GET / HTTP/1.1\r\nHost: a b\r\n\r\n', err(400, 'invalid Host header')],
+    [
+      'a framing error found on the fast path',
+      `GET / HTTP/1.1\r\n${H}Content-Length: 1\r\nContent-Length: 2\r\n\r\n`,
+      err(400, 'conflicting Content-Length'),
+    ],
+    [
+      'an earlier syntax error wins over a later framing error',
+      `GET / HTTP/1.1\r\n${H}Bad Name: 1\r\nContent-Length: x\r\n\r\n`,
+      err(400, 'whitespace before colon'),
+    ],
+    [
+      'maxHeaderCount reached',
+      `GET / HTTP/1.1\r\n${H}A: 1\r\n\r\n`,
+      err(431, 'too many header fields'),
+      { maxHeaderCount: 1 },
+    ],
+    [
+      'maxHeaderBytes reached in the request line',
+      `GET /${'a'.repeat(30)} HTTP/1.1\r\n${H}\r\n`,
+      err(431, 'request header fields too large'),
+      { maxHeaderBytes: 32 },
+    ],
+    [
+      'maxRequestLineBytes one byte over',
+      `GET /${'a'.repeat(19)} HTTP/1.1\r\n${H}\r\n`,
+      err(414, 'request line too long'),
+      { maxRequestLineBytes: 32 },
+    ],
+    [
+      'pipelined: the second head takes the fast path too',
+      `GET /1 HTTP/1.1\r\n${H}\r\nPOST /2 HTTP/1.1\r\n${H}Content-Length: 2\r\n\r\nhi`,
+      ok({ method: 'GET', target: '/1' }, 2),
+    ],
+  ];
+  test.each(rows)('%s', (...[what, input, expected, options]) =>
+    check([what, input, expected, options]),
+  );
+});
+
+describe('canonicalHeaderName (Go textproto.CanonicalMIMEHeaderKey) and host', () => {
+  // Go net/textproto header_test.go canonicalHeaderKeyTests (the token rows; names that are
+  // not tokens never get past this parser).
+  const goRows: { name: string; want: string }[] = [
+    { name: 'a-b-c', want: 'A-B-C' },
+    { name: 'a-1-c', want: 'A-1-C' },
+    { name: 'User-Agent', want: 'User-Agent' },
+    { name: 'uSER-aGENT', want: 'User-Agent' },
+    { name: 'user-agent', want: 'User-Agent' },
+    { name: 'USER-AGENT', want: 'User-Agent' },
+    { name: 'foo-bar_baz', want: 'Foo-Bar_baz' },
+    { name: 'foo-bar$baz', want: 'Foo-Bar$baz' },
+    { name: 'foo-bar~baz', want: 'Foo-Bar~baz' },
+    { name: 'foo-bar*baz', want: 'Foo-Bar*baz' },
+    // Names near an interned one (same length, first and last letter) must not be taken for it.
+    { name: 'hxst', want: 'Hxst' },
+    { name: 'HOSTS', want: 'Hosts' },
+    { name: 'content-typE', want: 'Content-Type' },
+    { name: 'x-forwarded-fo', want: 'X-Forwarded-Fo' },
+    { name: 'WWW-Authenticate', want: 'Www-Authenticate' },
+    { name: 'sec-ch-ua', want: 'Sec-Ch-Ua' },
+    { name: '-', want: '-' },
+    { name: '1a', want: '1a' },
+  ];
+  test.each(goRows)('$name → $want', ({ name, want }) => {
+    const input = enc(`GET / HTTP/1.1\r\n${H}${name}: v\r\n\r\n`);
+    for (const pieces of [
+      [input],
+      splitAt(
+        input,
+        Array.from({ length: input.length }, (_, i) => i),
+      ),
+    ]) {
+      const p = new HTTPParser();
+      let ev: number = ParseEvent.NeedMore;
+      for (const piece of pieces) {
+        ev = p.execute(piece);
+        if (ev === ParseEvent.Head) break;
+      }
+      expect(ev).toBe(ParseEvent.Head);
+      expect(p.canonicalHeaderName(0)).toBe('Host');
+      expect(p.canonicalHeaderName(1)).toBe(want);
+      expect(p.headerName(1)).toBe(name);
+    }
+  });
+
+  test("equals Go's algorithm on every interned name in any case, and on random tokens", () => {
+    const goCanonical = (s: string): string => {
+      let out = '';
+      let upper = true;
+      for (const ch of s) {
+        out += upper ? ch.toUpperCase() : ch.toLowerCase();
+        upper = ch === '-';
+      }
+      return out;
+    };
+    const tchar = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const names = [
+      'accept-encoding',
+      'SET-COOKIE',
+      'x-imforwards',
+      'sec-websocket-key',
+      'Upgrade-Insecure-Requests',
+      'access-control-request-headers',
+      'te',
+      'cc',
+      'a',
+    ];
+    for (let i = 0; i < 300; i++) {
+      let n = '';
+      const len = 1 + rand(20);
+      for (let k = 0; k < len; k++) n += tchar[rand(tchar.length)];
+      names.push(n);
+    }
+    const p = new HTTPParser();
+    const head = `GET / HTTP/1.1\r\n${H}${names.map((n) => `${n}: v\r\n`).join('')}\r\n`;
+    expect(p.execute(enc(head))).toBe(ParseEvent.Head);
+    for (let i = 0; i < names.length; i++) {
+      expect(p.canonicalHeaderName(i + 1)).toBe(goCanonical(names[i] as string));
+    }
+    expect(p.canonicalHeaderName(-1)).toBe('');
+    expect(p.canonicalHeaderName(names.length + 1)).toBe('');
+  });
+
+  test('host is the Host field value, O(1); empty without one; reset per message', () => {
+    const p = new HTTPParser();
+    const two = enc(
+      'GET / HTTP/1.1\r\nAccept: */*\r\nhOsT:  shop.example:8080 \r\n\r\nGET / HTTP/1.0\r\n\r\n',
+    );
+    expect(p.execute(two)).toBe(ParseEvent.Head);
+    expect(p.host).toBe('shop.example:8080');
+    expect(p.execute(two, p.offset)).toBe(ParseEvent.MessageEnd);
+    expect(p.execute(two, p.offset)).toBe(ParseEvent.Head);
+    expect(p.versionMinor).toBe(0);
+    expect(p.host).toBe('');
+  });
+});
+
 describe('smuggling (CL.TE, TE.CL, TE.TE, chunk-size and header-name tricks, splitting)', () => {
   const rows: Row[] = [
     [

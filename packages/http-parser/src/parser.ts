@@ -29,6 +29,14 @@
  *
  * - Fast path: a head that arrives whole in one `execute` is parsed in place; its offsets point
  *   into the caller's buffer (`#headBuf === buf`), and no byte is copied.
+ * - Faster path: a whole request head of the usual shape (common method, origin-form target,
+ *   HTTP/1.x, CRLF) is parsed in one pass by `#fastRequestHead`. It only ever accepts a subset
+ *   of what the line parser `#lines` accepts, with the same offsets and facts; on anything else
+ *   it gives up and `#lines` re-parses from the start, so errors (status, reason, offset) come
+ *   from one place. Tested: every conformance row whole versus byte by byte (the byte-by-byte
+ *   parse never takes the fast path), and random mutations of the corpus likewise.
+ * - The calls a keep-alive connection makes between messages (`MessageEnd`, then `NeedMore`
+ *   with no input left) are answered at the top of `execute`, before the machine.
  * - Split head: when a head is incomplete at `end`, its bytes are copied into `#carry` (at most
  *   `maxHeaderBytes`, else 431) and parsing continues there; every later chunk is appended only
  *   up to that bound, and `#lfScan` remembers how far the line end was searched, so one-byte
@@ -216,6 +224,156 @@ const M_OPTIONS = bytes('OPTIONS');
 const METHODS = ['GET', 'POST', 'PUT', 'HEAD', 'DELETE', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE'];
 const METHOD_BYTES = METHODS.map(bytes);
 
+// Canonical header names handed out as interned constants by `canonicalHeaderName`: Go's
+// textproto `commonHeader` list plus what browsers, proxies and CORS send on nearly every
+// request. Interning is only a saving (no string built, a hash computed once); any other name
+// gets the same canonical form built from its bytes.
+const COMMON_NAMES = [
+  // Go net/textproto initCommonHeader
+  'Accept',
+  'Accept-Charset',
+  'Accept-Encoding',
+  'Accept-Language',
+  'Accept-Ranges',
+  'Cache-Control',
+  'Cc',
+  'Connection',
+  'Content-Id',
+  'Content-Language',
+  'Content-Length',
+  'Content-Transfer-Encoding',
+  'Content-Type',
+  'Cookie',
+  'Date',
+  'Dkim-Signature',
+  'Etag',
+  'Expires',
+  'From',
+  'Host',
+  'If-Modified-Since',
+  'If-None-Match',
+  'In-Reply-To',
+  'Last-Modified',
+  'Location',
+  'Message-Id',
+  'Mime-Version',
+  'Pragma',
+  'Received',
+  'Return-Path',
+  'Server',
+  'Set-Cookie',
+  'Subject',
+  'To',
+  'User-Agent',
+  'Via',
+  'X-Forwarded-For',
+  'X-Imforwards',
+  'X-Powered-By',
+  // requests from browsers, proxies, CORS and WebSocket clients
+  'Access-Control-Request-Headers',
+  'Access-Control-Request-Method',
+  'Authorization',
+  'Content-Encoding',
+  'Dnt',
+  'Expect',
+  'Forwarded',
+  'If-Match',
+  'If-Range',
+  'If-Unmodified-Since',
+  'Keep-Alive',
+  'Origin',
+  'Priority',
+  'Proxy-Authorization',
+  'Proxy-Connection',
+  'Range',
+  'Referer',
+  'Sec-Ch-Ua',
+  'Sec-Ch-Ua-Mobile',
+  'Sec-Ch-Ua-Platform',
+  'Sec-Fetch-Dest',
+  'Sec-Fetch-Mode',
+  'Sec-Fetch-Site',
+  'Sec-Fetch-User',
+  'Sec-Purpose',
+  'Sec-Websocket-Extensions',
+  'Sec-Websocket-Key',
+  'Sec-Websocket-Protocol',
+  'Sec-Websocket-Version',
+  'Te',
+  'Trailer',
+  'Transfer-Encoding',
+  'Upgrade',
+  'Upgrade-Insecure-Requests',
+  'X-Forwarded-Host',
+  'X-Forwarded-Proto',
+  'X-Real-Ip',
+  'X-Request-Id',
+  'X-Requested-With',
+];
+const COMMON_LOWER = COMMON_NAMES.map((n) => bytes(n.toLowerCase()));
+
+// Buckets of COMMON_NAMES indices by a hash of (length, first, last byte, lowercased); a name
+// is compared with the few names of its bucket only.
+const nameHash = (len: number, first: number, last: number): number =>
+  (len * 7 + first * 3 + last) & 255;
+const COMMON_BUCKETS: number[][] = Array.from({ length: 256 }, () => []);
+for (let i = 0; i < COMMON_LOWER.length; i++) {
+  const l = COMMON_LOWER[i] as Uint8Array;
+  COMMON_BUCKETS[nameHash(l.length, l[0] as number, l[l.length - 1] as number)]?.push(i);
+}
+
+/** The interned canonical form of the header name `b[s:e)` when it is a common one, else null. */
+function commonName(b: Uint8Array, s: number, e: number): string | null {
+  const len = e - s;
+  if (!(len > 0)) return null;
+  const first = LOWER[b[s] as number] as number;
+  const last = LOWER[b[e - 1] as number] as number;
+  const bucket = COMMON_BUCKETS[nameHash(len, first, last)] as number[];
+  outer: for (let k = 0; k < bucket.length; k++) {
+    const idx = bucket[k] as number;
+    const lit = COMMON_LOWER[idx] as Uint8Array;
+    if (lit.length !== len) continue;
+    for (let i = 0; i < len; i++) {
+      if (LOWER[b[s + i] as number] !== lit[i]) continue outer;
+    }
+    return COMMON_NAMES[idx] as string;
+  }
+  return null;
+}
+
+/** Whether `b[s:s+lit.length)` is exactly `lit` (an ASCII string). */
+function sameBytes(b: Uint8Array, s: number, lit: string): boolean {
+  for (let i = 0; i < lit.length; i++) {
+    if (b[s + i] !== lit.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/**
+ * Go's `textproto.CanonicalMIMEHeaderKey` rewrite of the token `b[s:e)` — first letter and every
+ * letter after `-` upper case, the others lower case — or null when it is canonical already.
+ */
+function recase(b: Uint8Array, s: number, e: number): string | null {
+  let upper = true;
+  let i = s;
+  for (; i < e; i++) {
+    const c = b[i] as number;
+    if (upper ? c >= 0x61 && c <= 0x7a : c >= 0x41 && c <= 0x5a) break;
+    upper = c === 0x2d;
+  }
+  if (i === e) return null;
+  let out = '';
+  upper = true;
+  for (i = s; i < e; i++) {
+    let c = b[i] as number;
+    if (upper && c >= 0x61 && c <= 0x7a) c -= 0x20;
+    else if (!upper && c >= 0x41 && c <= 0x5a) c += 0x20;
+    out += String.fromCharCode(c);
+    upper = c === 0x2d;
+  }
+  return out;
+}
+
 /** Compares `b[s:s+lit.length)` with the lowercase literal `lit`, ignoring ASCII case. */
 function eqLower(b: Uint8Array, s: number, e: number, lit: Uint8Array): boolean {
   if (e - s !== lit.length) return false;
@@ -236,21 +394,76 @@ function eqExact(b: Uint8Array, s: number, e: number, lit: Uint8Array): boolean 
 
 const asciiDecoder = new TextDecoder();
 
+const fcc = String.fromCharCode;
+
+/**
+ * `b[s:e)` as a flat string of at most 8 latin1 characters, in one allocation: `fromCharCode`
+ * with a fixed number of arguments. Appending one character at a time instead builds a rope of
+ * up to 8 nodes that is flattened again on first use (measured 2–3× slower, Bun 1.4.5).
+ */
+function short(b: Uint8Array, s: number, n: number): string {
+  switch (n) {
+    case 1:
+      return fcc(b[s] as number);
+    case 2:
+      return fcc(b[s] as number, b[s + 1] as number);
+    case 3:
+      return fcc(b[s] as number, b[s + 1] as number, b[s + 2] as number);
+    case 4:
+      return fcc(b[s] as number, b[s + 1] as number, b[s + 2] as number, b[s + 3] as number);
+    case 5:
+      return fcc(
+        b[s] as number,
+        b[s + 1] as number,
+        b[s + 2] as number,
+        b[s + 3] as number,
+        b[s + 4] as number,
+      );
+    case 6:
+      return fcc(
+        b[s] as number,
+        b[s + 1] as number,
+        b[s + 2] as number,
+        b[s + 3] as number,
+        b[s + 4] as number,
+        b[s + 5] as number,
+      );
+    case 7:
+      return fcc(
+        b[s] as number,
+        b[s + 1] as number,
+        b[s + 2] as number,
+        b[s + 3] as number,
+        b[s + 4] as number,
+        b[s + 5] as number,
+        b[s + 6] as number,
+      );
+    default:
+      return fcc(
+        b[s] as number,
+        b[s + 1] as number,
+        b[s + 2] as number,
+        b[s + 3] as number,
+        b[s + 4] as number,
+        b[s + 5] as number,
+        b[s + 6] as number,
+        b[s + 7] as number,
+      );
+  }
+}
+
 /**
  * Decodes `b[s:e)` as latin1 (one UTF-16 code unit per octet), how core-listener's `Header`
- * holds values. Measured on Bun 1.4.5: for a few bytes, appending char codes beats any decoder
- * call; for longer pure-ASCII runs, `TextDecoder` (UTF-8 = ASCII there) is fastest. Non-ASCII
- * octets are rare and take `fromCharCode` in slices small enough for `apply`'s argument limit.
- * (`TextDecoder('latin1')` is windows-1252 per WHATWG, so it cannot be used.)
+ * holds values. Measured on Bun 1.4.5: up to 8 bytes, `fromCharCode` with that many arguments
+ * beats any decoder call; for longer pure-ASCII runs, `TextDecoder` (UTF-8 = ASCII there) is
+ * fastest. Non-ASCII octets are rare and take `fromCharCode` in slices small enough for
+ * `apply`'s argument limit. (`TextDecoder('latin1')` is windows-1252 per WHATWG, so it cannot
+ * be used.)
  */
 export function latin1(b: Uint8Array, s: number, e: number): string {
   const n = e - s;
   if (n <= 0) return '';
-  if (n <= 8) {
-    let r = '';
-    for (let i = s; i < e; i++) r += String.fromCharCode(b[i] as number);
-    return r;
-  }
+  if (n <= 8) return short(b, s, n);
   let i = s;
   while (i < e && (b[i] as number) < 0x80) i++;
   if (i === e) return asciiDecoder.decode(b.subarray(s, e));
@@ -330,6 +543,7 @@ export class HTTPParser {
 
   // field facts gathered while parsing the head
   #hostCount = 0;
+  #hostIndex = -1;
   #clCount = 0;
   #clStart = 0;
   #clEnd = 0;
@@ -450,6 +664,24 @@ export class HTTPParser {
    * @throws {ParseError} on invalid input or a breached limit; every later call rethrows it.
    */
   execute(buf: Uint8Array, start = 0, end: number = buf.length): ParseEvent {
+    // The two calls a keep-alive connection makes after every body-less message — the end of
+    // the message, then "no more input" — cannot fail; answer them before the general machine.
+    // (S_FAILED and pause are neither state nor flag here, so the checks below still guard.)
+    const state = this.#state;
+    if (!this.#paused) {
+      if (state === S_END) {
+        this.#buf = buf;
+        this.#offset = start;
+        this.#endMessage();
+        return ParseEvent.MessageEnd;
+      }
+      if (state === S_HEAD && start >= end && this.#carryLen === 0) {
+        this.#buf = buf;
+        this.#offset = end;
+        this.#stream += end - start;
+        return ParseEvent.NeedMore;
+      }
+    }
     if (this.#failure !== null) throw this.#failure;
     if (this.#paused) {
       this.#offset = start;
@@ -554,7 +786,48 @@ export class HTTPParser {
   /** Name of field `i` as sent (not canonicalized). */
   headerName(i: number): string {
     const f = this.#fields;
-    return this.#str(f[4 * i] as number, f[4 * i + 1] as number);
+    const s = f[4 * i] as number;
+    const e = f[4 * i + 1] as number;
+    if (this.#headString === null) {
+      // Until the head is decoded, a common name sent in canonical case (`Host`) is handed out
+      // interned rather than built. Once it is, a substring is cheaper than comparing bytes
+      // (callgrind: bench/http-parser --callgrind).
+      const b = this.#headBuf;
+      const c = commonName(b, s, e);
+      if (c !== null && sameBytes(b, s, c)) return c;
+    }
+    return this.#str(s, e);
+  }
+
+  /**
+   * Name of field `i` in Go's canonical form, as `http.Header` keys it
+   * (`textproto.CanonicalMIMEHeaderKey`: `content-TYPE` → `Content-Type`; names are always
+   * tokens here, so always canonicalized). Common names (Go's interned list plus the usual
+   * browser, proxy and CORS fields) are returned as interned constants straight from the bytes —
+   * no substring, no hash of a fresh string; other names are built only when not canonical
+   * already. `''` for an index outside `[0, headerCount)`.
+   *
+   * For a server building a `Header`: `header.add(p.canonicalHeaderName(i), p.headerValue(i))`
+   * replaces `CanonicalHeaderKey(p.headerName(i))`.
+   */
+  canonicalHeaderName(i: number): string {
+    if (!(i >= 0 && i < this.#fieldCount)) return '';
+    const f = this.#fields;
+    const b = this.#headBuf;
+    const s = f[4 * i] as number;
+    const e = f[4 * i + 1] as number;
+    return commonName(b, s, e) ?? recase(b, s, e) ?? this.#str(s, e);
+  }
+
+  /**
+   * The value of the request's `Host` field, `''` when it has none (HTTP/1.0). O(1): the
+   * parser noted the field while checking it (a request has at most one; a second is a 400).
+   * The raw field, as Go's `Request.Host` is for an origin-form target; for an absolute-form
+   * target Go takes the host from the target instead.
+   */
+  get host(): string {
+    const i = this.#hostIndex;
+    return i < 0 ? '' : this.headerValue(i);
   }
 
   /** Value of field `i`, latin1, leading and trailing whitespace removed (RFC 9110 §5.5). */
@@ -621,15 +894,19 @@ export class HTTPParser {
   }
 
   /**
-   * A span of the head as a string. The first call decodes the whole head once (one native
-   * decoder call when it is ASCII, as the parse loops recorded); every span is then a substring,
-   * which is far cheaper than one decoder call per field (measured: bench/http-parser).
+   * A span of the head as a string. The first call for a span longer than 8 bytes decodes the
+   * whole head once (one native decoder call when it is ASCII, as the parse loops recorded);
+   * every span is then a substring, which is far cheaper than one decoder call per field
+   * (measured: bench/http-parser). Shorter spans asked for before that are built directly.
    */
   #str(s: number, e: number): string {
     if (e <= s) return '';
     const base = this.#headStart;
     let h = this.#headString;
     if (h === null) {
+      // A short span before anything longer was asked for (`Host: a.io` of a minimal request):
+      // one small string costs less than decoding the whole head for it.
+      if (e - s <= 8) return short(this.#headBuf, s, e - s);
       const b = this.#headBuf;
       h =
         (this.#nonAscii & 2) === 0
@@ -828,6 +1105,7 @@ export class HTTPParser {
     this.#status = 0;
     this.#isConnect = false;
     this.#hostCount = 0;
+    this.#hostIndex = -1;
     this.#clCount = 0;
     this.#teCount = 0;
     this.#teChunked = false;
@@ -847,6 +1125,16 @@ export class HTTPParser {
       if (start >= end) return this.#need(end);
       this.#base = this.#stream - start;
       this.#beginHead(buf, start);
+      if (!this.#isResponse) {
+        const fast = this.#fastRequestHead(buf, start, end);
+        if (fast >= 0) {
+          this.#offset = fast;
+          return this.#finishHead(fast);
+        }
+        // Something unusual, or the head is incomplete: the general machine parses it from the
+        // start and decides every error, so the fast path can never loosen a rule.
+        this.#beginHead(buf, start);
+      }
       const headEnd = this.#lines(buf, end, false);
       if (headEnd >= 0) {
         this.#offset = headEnd;
@@ -872,6 +1160,153 @@ export class HTTPParser {
       throw this.#fail(431, 'request header fields too large', this.#maxHead);
     }
     return this.#need(end);
+  }
+
+  /**
+   * The request head as nearly every client sends it, whole in one buffer: one of the common
+   * methods, an origin-form target, `HTTP/1.1` or `HTTP/1.0`, CRLF everywhere. One pass, no
+   * per-line bookkeeping, the method string interned on the spot. Returns the index after the
+   * head, or -1 as soon as anything differs (another method or target form, any whitespace or
+   * byte the grammar rejects, a limit reached, input ending early); the caller then re-parses
+   * with `#lines`, which decides every error. So this path accepts a subset of what `#lines`
+   * accepts, records the same offsets and facts, and calls `#special` for the same fields in the
+   * same order (its errors are the ones `#lines` would throw first: every earlier line is valid).
+   *
+   *     GET / HTTP/1.1␍␊Host: a.io␍␊␍␊   method "GET" [0,3), target [4,5), minor 1,
+   *                                      field [16,20) [22,26), head end 30
+   */
+  #fastRequestHead(b: Uint8Array, start: number, end: number): number {
+    // 18 bytes is the shortest whole head ("GET / HTTP/1.0␍␊␍␊"), so the method bytes read
+    // below are all inside [start, end).
+    if (end - start < 18) return -1;
+    let p = start;
+    let method: string;
+    switch (b[p]) {
+      case 0x47: // GET
+        if (b[p + 1] !== 0x45 || b[p + 2] !== 0x54) return -1;
+        method = 'GET';
+        p += 3;
+        break;
+      case 0x50: // POST PUT PATCH
+        if (b[p + 1] === 0x4f && b[p + 2] === 0x53 && b[p + 3] === 0x54) {
+          method = 'POST';
+          p += 4;
+        } else if (b[p + 1] === 0x55 && b[p + 2] === 0x54) {
+          method = 'PUT';
+          p += 3;
+        } else if (
+          b[p + 1] === 0x41 &&
+          b[p + 2] === 0x54 &&
+          b[p + 3] === 0x43 &&
+          b[p + 4] === 0x48
+        ) {
+          method = 'PATCH';
+          p += 5;
+        } else return -1;
+        break;
+      case 0x48: // HEAD
+        if (b[p + 1] !== 0x45 || b[p + 2] !== 0x41 || b[p + 3] !== 0x44) return -1;
+        method = 'HEAD';
+        p += 4;
+        break;
+      case 0x44: // DELETE
+        if (
+          b[p + 1] !== 0x45 ||
+          b[p + 2] !== 0x4c ||
+          b[p + 3] !== 0x45 ||
+          b[p + 4] !== 0x54 ||
+          b[p + 5] !== 0x45
+        ) {
+          return -1;
+        }
+        method = 'DELETE';
+        p += 6;
+        break;
+      default:
+        return -1;
+    }
+    if (b[p] !== SP || b[p + 1] !== 0x2f) return -1;
+    this.#method = method;
+    this.#methodEnd = p;
+    const ts = ++p;
+    let hi = 0;
+    while (p < end) {
+      const t = TARGET[b[p] as number] as number;
+      if (t === 0) break;
+      hi |= t;
+      p++;
+    }
+    // SP "HTTP/1." ("0" / "1") CR LF
+    if (
+      p + 11 > end ||
+      b[p] !== SP ||
+      b[p + 1] !== 0x48 ||
+      b[p + 2] !== 0x54 ||
+      b[p + 3] !== 0x54 ||
+      b[p + 4] !== 0x50 ||
+      b[p + 5] !== 0x2f ||
+      b[p + 6] !== 0x31 ||
+      b[p + 7] !== 0x2e ||
+      b[p + 9] !== CR ||
+      b[p + 10] !== LF
+    ) {
+      return -1;
+    }
+    const minor = (b[p + 8] as number) - 0x30;
+    if (minor !== 0 && minor !== 1) return -1;
+    if (p + 9 - start > this.#maxLine || p + 11 - start > this.#maxHead) return -1;
+    this.#methodStart = start;
+    this.#targetStart = ts;
+    this.#targetEnd = p;
+    this.#minor = minor;
+    p += 11;
+
+    const maxHead = this.#maxHead;
+    const maxCount = this.#maxCount;
+    let f = this.#fields;
+    let n = 0;
+    for (;;) {
+      if (p + 1 >= end) return -1;
+      const s = p;
+      if (b[p] === CR) {
+        if (b[p + 1] !== LF) return -1;
+        p += 2;
+        break;
+      }
+      while (p < end && TOKEN[b[p] as number] === 1) p++;
+      if (p === s || p >= end || b[p] !== 0x3a) return -1;
+      const ne = p++;
+      while (p < end && (b[p] === SP || b[p] === HT)) p++;
+      const vs = p;
+      while (p < end) {
+        const t = FIELD_VALUE[b[p] as number] as number;
+        if (t === 0) break;
+        hi |= t;
+        p++;
+      }
+      if (p + 1 >= end || b[p] !== CR || b[p + 1] !== LF) return -1;
+      let ve = p;
+      while (ve > vs && (b[ve - 1] === SP || b[ve - 1] === HT)) ve--;
+      p += 2;
+      if (n >= maxCount) return -1;
+      if (4 * n + 4 > f.length) {
+        f = grow(f, 4 * n + 4);
+        this.#fields = f;
+      }
+      f[4 * n] = s;
+      f[4 * n + 1] = ne;
+      f[4 * n + 2] = vs;
+      f[4 * n + 3] = ve;
+      this.#fieldCount = ++n;
+      const len = ne - s;
+      if (len >= 4 && len <= 17 && (len <= 7 || len === 10 || len === 14 || len === 17)) {
+        this.#special(b, s, ne, vs, ve);
+      }
+      if (p - start > maxHead) return -1;
+    }
+    if (p - start > maxHead) return -1;
+    this.#nonAscii |= hi;
+    return p;
   }
 
   #ensureCarry(n: number): Uint8Array {
@@ -993,21 +1428,18 @@ export class HTTPParser {
       if (p + i >= limit) return -1;
       if (b[p + i] !== HTTP_SLASH[i]) throw this.#fail(400, 'invalid HTTP version', p + i);
     }
-    if (p + 7 >= limit) {
-      // Check what is there so that garbage fails now rather than waiting for more.
-      for (let i = p + 5; i < limit; i++) {
-        const c = b[i] as number;
-        if (i === p + 6 ? c !== 0x2e : c < 0x30 || c > 0x39) {
-          throw this.#fail(400, 'invalid HTTP version', i);
-        }
+    // DIGIT "." DIGIT, judged byte by byte so that the offset names the first bad byte however
+    // much of the line has arrived (garbage fails now rather than waiting for more).
+    const stop = Math.min(limit, p + 8);
+    for (let i = p + 5; i < stop; i++) {
+      const c = b[i] as number;
+      if (i === p + 6 ? c !== 0x2e : c < 0x30 || c > 0x39) {
+        throw this.#fail(400, 'invalid HTTP version', i);
       }
-      return -1;
     }
+    if (p + 7 >= limit) return -1;
     const major = (b[p + 5] as number) - 0x30;
     const minor = (b[p + 7] as number) - 0x30;
-    if (major < 0 || major > 9 || b[p + 6] !== 0x2e || minor < 0 || minor > 9) {
-      throw this.#fail(400, 'invalid HTTP version', p);
-    }
     if (major !== 1 || minor > 1) throw this.#fail(505, 'unsupported HTTP version', p);
     this.#minor = minor;
     return p + 8;
@@ -1210,6 +1642,7 @@ export class HTTPParser {
       case 4:
         if (eqLower(b, ns, ne, N_HOST)) {
           this.#hostCount++;
+          this.#hostIndex = this.#fieldCount - 1;
           for (let i = vs; i < ve; i++) {
             if (HOST[b[i] as number] !== 1) throw this.#fail(400, 'invalid Host header', i);
           }

@@ -10,8 +10,8 @@ import { drive, enc, type Outcome, splitAt } from './parser.test-util.ts';
 const STATUSES = new Set([400, 413, 414, 431, 501, 505]);
 const entry = fc.constantFrom(...CORPUS);
 
-function run(c: CorpusEntry, bytes: Uint8Array, cuts: number[]): Outcome {
-  return drive(splitAt(bytes, cuts), { kind: c.kind }, c.eof === true, c.responseTo);
+function run(c: CorpusEntry, bytes: Uint8Array, cuts: number[], eof = c.eof === true): Outcome {
+  return drive(splitAt(bytes, cuts), { kind: c.kind }, eof, c.responseTo);
 }
 
 /** Every valid corpus message parses to the same outcome however it is split. */
@@ -109,6 +109,40 @@ export function checkMutations(numRuns: number, seed?: number): void {
         }
       },
     ),
+    seed === undefined ? { numRuns } : { numRuns, seed },
+  );
+}
+
+/**
+ * Mutated corpus messages give the same outcome parsed whole — a head in one buffer takes the
+ * in-place fast path of `#fastRequestHead` — and one byte at a time, which always goes through
+ * the retained, line-by-line general path: the same messages, and the same error (status,
+ * reason, offset). This is what keeps the fast path from accepting anything the general path
+ * rejects, or reporting a different error.
+ */
+export function checkFastPathAgrees(numRuns: number, seed?: number): void {
+  fc.assert(
+    fc.property(entry, fc.array(mutation, { minLength: 1, maxLength: 4 }), (c, ms) => {
+      const bytes = mutate(enc(c.input), ms);
+      const everyByte = Array.from({ length: bytes.length }, (_, i) => i);
+      const whole = run(c, bytes, []);
+      const single = run(c, bytes, everyByte);
+      if (JSON.stringify(single) === JSON.stringify(whole)) return;
+      // A whole buffer lets the in-place parser reject a line before its line end arrives; one
+      // byte at a time, a line is judged only once complete. So an early error is allowed when
+      // the byte-by-byte parse is still waiting for that line: end of stream must then fail it.
+      if (
+        whole.error !== null &&
+        (single.error === null || single.error.reason === 'unexpected end of stream') &&
+        JSON.stringify(single.messages) === JSON.stringify(whole.messages) &&
+        run(c, bytes, everyByte, true).error !== null
+      ) {
+        return;
+      }
+      throw new Error(
+        `${c.name}: whole and byte-by-byte differ on ${JSON.stringify(String.fromCharCode(...bytes))}: ${JSON.stringify(whole.error)} vs ${JSON.stringify(single.error)}`,
+      );
+    }),
     seed === undefined ? { numRuns } : { numRuns, seed },
   );
 }
