@@ -434,8 +434,13 @@ export class HTTPConn implements ResponseSink, ContextProvider {
           return;
         }
         if (ev !== ParseEvent.Head) {
-          // Stopped (or anything unexpected): this stream is no longer HTTP.
-          this.#shutdownConn();
+          // Stopped (or anything unexpected): this stream is no longer HTTP. The responses
+          // already queued (a CONNECT a handler answered without hijacking) still go out.
+          this.#busy = true;
+          void Promise.resolve(this.flush()).then(() => {
+            this.#closeWrite();
+            this.#shutdownConn();
+          });
           return;
         }
         if (this.state !== 'active') {
@@ -500,14 +505,16 @@ export class HTTPConn implements ResponseSink, ContextProvider {
   }
 
   // Answers a malformed request as Go does, then the connection closes.
+  // The responses of the requests before it in the same batch are still queued and go first:
+  // dropping them made the error look like the answer to an earlier request (a response
+  // desync found by the hardening corpus, row "conn: good then bad then more").
   async #replyParseError(err: ParseError): Promise<void> {
-    this.#out = [];
-    this.#outText = true;
     const code = err.status;
     const head = `HTTP/1.1 ${code} ${statusText(code)}`;
     const body =
       code === 501 ? 'Unsupported transfer encoding' : `${code} ${statusText(code)}: ${err.reason}`;
-    await this.#write(head + errorHeaders + body);
+    this.pushLatin1(head + errorHeaders + body);
+    await this.flush();
     this.#closeWrite();
   }
 
@@ -551,6 +558,17 @@ export class HTTPConn implements ResponseSink, ContextProvider {
     this.#req = r;
     this.#res = w;
     this.#cancel = undefined;
+    // The target is parsed lazily; one the usual fast path cannot vouch for (not origin-form,
+    // or with escapes) is checked now, so a malformed one is Go's 400 from the server rather
+    // than an exception in the handler (hardening corpus row "host: bad escape").
+    if (target.charCodeAt(0) !== 0x2f || target.includes('%')) {
+      try {
+        void r.url;
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        return this.#replyParseError(new ParseError(400, why, 0)).then(() => false);
+      }
+    }
     this.#armTimer(srv.writeTimeout);
 
     let result: void | Promise<void>;
