@@ -25,6 +25,20 @@ export const MIMEPlain = 'text/plain';
 export const MIMEPOSTForm = 'application/x-www-form-urlencoded';
 /** `multipart/form-data`. */
 export const MIMEMultipartPOSTForm = 'multipart/form-data';
+/** `application/x-protobuf`. */
+export const MIMEPROTOBUF = 'application/x-protobuf';
+/** `application/x-msgpack` (recognised, not decoded here). */
+export const MIMEMSGPACK = 'application/x-msgpack';
+/** `application/msgpack` (recognised, not decoded here). */
+export const MIMEMSGPACK2 = 'application/msgpack';
+/** `application/x-yaml`. */
+export const MIMEYAML = 'application/x-yaml';
+/** `application/yaml`. */
+export const MIMEYAML2 = 'application/yaml';
+/** `application/toml`. */
+export const MIMETOML = 'application/toml';
+/** `application/bson` (recognised, not decoded here). */
+export const MIMEBSON = 'application/bson';
 
 /**
  * A body larger than allowed (`maxMultipartMemory`, or Go's 10 MB cap on url-encoded forms);

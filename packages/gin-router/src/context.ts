@@ -24,8 +24,18 @@ import {
   BindingError,
   type FileHeader,
   MaxBytesError,
+  MIMEBSON,
+  MIMEHTML,
   MIMEJSON,
+  MIMEMSGPACK,
+  MIMEMSGPACK2,
   MIMEMultipartPOSTForm,
+  MIMEPROTOBUF,
+  MIMETOML,
+  MIMEXML,
+  MIMEXML2,
+  MIMEYAML,
+  MIMEYAML2,
   type MultipartForm,
   maxFormSize,
   parseMultipart,
@@ -34,6 +44,19 @@ import {
   valuesToObject,
 } from './binding.ts';
 import { ErrorMsgs, ErrorTypeBind, ErrorTypePrivate, GinError } from './errors.ts';
+import {
+  decodeProto,
+  encodeProto,
+  marshalTOML,
+  marshalXML,
+  marshalYAML,
+  type ProtoDecoder,
+  type ProtoEncoder,
+  unmarshalTOML,
+  unmarshalXML,
+  unmarshalYAML,
+  type XMLOptions,
+} from './formats.ts';
 import { ipString, parseIP } from './ip.ts';
 import { debugPrint } from './mode.ts';
 import { goPathClean } from './path.ts';
@@ -66,23 +89,14 @@ export interface EngineSettings {
   readonly contextWithFallback: boolean;
   readonly secureJsonPrefix: string;
   readonly noRouteHandlers: readonly HandlerFunc[];
+  readonly htmlRender?: ((name: string, data: unknown) => string | Uint8Array) | undefined;
   isTrustedProxy(ip: string): boolean;
   validateHeader(header: string): string | undefined;
 }
 
-// Bodies gin's binding.Default decodes (XML, YAML, TOML, ProtoBuf, MsgPack, BSON) and this
-// package does not: binding them as a form would silently bind nothing.
-const unsupportedBindings = new Set([
-  'application/xml',
-  'text/xml',
-  'application/x-yaml',
-  'application/yaml',
-  'application/toml',
-  'application/x-protobuf',
-  'application/x-msgpack',
-  'application/msgpack',
-  'application/bson',
-]);
+// Bodies gin's binding.Default decodes (MsgPack, BSON) and this package does not: binding them
+// as a form would silently bind nothing.
+const unsupportedBindings = new Set([MIMEMSGPACK, MIMEMSGPACK2, MIMEBSON]);
 
 /** gin's abort index: `math.MaxInt8 >> 1`; a chain may hold at most 62 handlers. */
 export const abortIndex = 63;
@@ -97,16 +111,33 @@ export const ContextRequestKey: ContextKey<Request> = Object.freeze({ name: 'gin
 /** `c.value(ContextKey)` returns the gin Context itself. gin: `gin.ContextKey`. */
 export const ContextKeyGin: ContextKey<Context> = Object.freeze({ name: 'gin.context' });
 
-/** What `c.negotiate()` renders. gin: `gin.Negotiate` (JSON and plain text here). */
+/**
+ * What `c.negotiate()` renders. gin: `gin.Negotiate`. Each format's data falls back to `data`
+ * (gin's `chooseData`: the specific field unless it is `null`/`undefined`, Go's nil).
+ */
 export interface Negotiate {
-  /** Offered MIME types, in preference order. */
+  /** Offered MIME types, in preference order (`MIMEJSON`, `MIMEXML`, …). */
   offered: string[];
-  /** Data for JSON; falls back to `data`. */
-  jsonData?: unknown;
-  /** Data for text/plain (rendered with `String()`); falls back to `data`. */
-  textData?: unknown;
   /** Fallback data for every format. */
   data?: unknown;
+  /** Data for `application/json`. */
+  jsonData?: unknown;
+  /** Data for `application/xml`. */
+  xmlData?: unknown;
+  /** The XML mapping options for `xmlData` (root element name, attribute prefix). */
+  xmlOptions?: XMLOptions;
+  /** Data for `application/x-yaml` and `application/yaml`. */
+  yamlData?: unknown;
+  /** Data for `application/toml`. */
+  tomlData?: unknown;
+  /** The message for `application/x-protobuf`. */
+  protobufData?: unknown;
+  /** The codec for `protobufData`, when the message cannot `toBinary()` itself. */
+  protobufCodec?: ProtoEncoder<unknown>;
+  /** The template name for `text/html` (rendered by the engine's `htmlRender`). */
+  htmlName?: string;
+  /** Data for `text/html`. */
+  htmlData?: unknown;
 }
 
 const detachedWriter: HTTPResponseWriter = {
@@ -697,20 +728,37 @@ export class Context {
 
   /**
    * Binds by method and `Content-Type` as gin's `binding.Default`, then validates with `schema`:
-   * GET → form (query); JSON → JSON; multipart → the multipart fields only; XML, YAML, TOML,
-   * ProtoBuf, MsgPack, BSON → a {@link BindingError} (not supported here); anything else → form
+   * GET → form (query); `application/json` → JSON; `application/xml`, `text/xml` → XML;
+   * `application/x-yaml`, `application/yaml` → YAML; `application/toml` → TOML; multipart → the
+   * multipart fields only; `application/x-protobuf` → a {@link BindingError} `obj is not
+   * ProtoMessage`, gin's answer for a non-message target (use `shouldBindProtoBuf(codec)`);
+   * MsgPack, BSON → a {@link BindingError} (not supported here); anything else → form
    * (url-encoded body, then query). gin: `c.ShouldBind()`.
    * @throws {BindingError} or {@link MaxBytesError}.
    */
   shouldBind<S extends StandardSchemaV1>(schema: S): Promise<StandardSchemaV1.InferOutput<S>> {
     if (this.request.method === 'GET') return this.shouldBindForm(schema);
     const ct = this.contentType();
-    if (ct === MIMEJSON) return this.shouldBindJSON(schema);
-    if (ct === MIMEMultipartPOSTForm) return this.shouldBindMultipart(schema);
+    switch (ct) {
+      case MIMEJSON:
+        return this.shouldBindJSON(schema);
+      case MIMEXML:
+      case MIMEXML2:
+        return this.shouldBindXML(schema);
+      case MIMEYAML:
+      case MIMEYAML2:
+        return this.shouldBindYAML(schema);
+      case MIMETOML:
+        return this.shouldBindTOML(schema);
+      case MIMEMultipartPOSTForm:
+        return this.shouldBindMultipart(schema);
+      case MIMEPROTOBUF:
+        return Promise.reject(new BindingError('obj is not ProtoMessage'));
+    }
     if (unsupportedBindings.has(ct)) {
       return Promise.reject(
         new BindingError(
-          `binding: Content-Type ${ct} is not supported (JSON, forms, multipart, query, URI and header are)`,
+          `binding: Content-Type ${ct} is not supported (JSON, XML, YAML, TOML, ProtoBuf, forms, multipart, query, URI and header are)`,
         ),
       );
     }
@@ -779,6 +827,86 @@ export class Context {
     }, schema) as Promise<StandardSchemaV1.InferOutput<S>>;
   }
 
+  // A body format's bytes, bounded by maxMultipartMemory; `cache` keeps them for another bind
+  // (gin's ShouldBindBodyWith).
+  async #bodyBytes(cache: boolean): Promise<Uint8Array> {
+    const limit = this.#engine.maxMultipartMemory;
+    return cache ? this.#rawBody(limit) : readBodyLimited(this.request, limit);
+  }
+
+  /**
+   * Parses the XML body (see the README's XML mapping: the root's children become keys, values
+   * stay strings) and validates it. `EOF` for an empty body, as gin's decoder says.
+   * gin: `c.ShouldBindXML()`.
+   */
+  shouldBindXML<S extends StandardSchemaV1>(
+    schema: S,
+    options?: XMLOptions,
+  ): Promise<StandardSchemaV1.InferOutput<S>> {
+    return this.#bind(
+      async () => unmarshalXML(await this.#bodyBytes(false), options),
+      schema,
+    ) as Promise<StandardSchemaV1.InferOutput<S>>;
+  }
+
+  /** Parses the first YAML document of the body and validates it. gin: `c.ShouldBindYAML()`. */
+  shouldBindYAML<S extends StandardSchemaV1>(schema: S): Promise<StandardSchemaV1.InferOutput<S>> {
+    return this.#bind(async () => unmarshalYAML(await this.#bodyBytes(false)), schema) as Promise<
+      StandardSchemaV1.InferOutput<S>
+    >;
+  }
+
+  /** Parses the TOML body and validates it. gin: `c.ShouldBindTOML()`. */
+  shouldBindTOML<S extends StandardSchemaV1>(schema: S): Promise<StandardSchemaV1.InferOutput<S>> {
+    return this.#bind(async () => unmarshalTOML(await this.#bodyBytes(false)), schema) as Promise<
+      StandardSchemaV1.InferOutput<S>
+    >;
+  }
+
+  /** `shouldBindXML` that keeps the body for another bind. gin: `ShouldBindBodyWithXML`. */
+  shouldBindBodyWithXML<S extends StandardSchemaV1>(
+    schema: S,
+    options?: XMLOptions,
+  ): Promise<StandardSchemaV1.InferOutput<S>> {
+    return this.#bind(
+      async () => unmarshalXML(await this.#bodyBytes(true), options),
+      schema,
+    ) as Promise<StandardSchemaV1.InferOutput<S>>;
+  }
+
+  /** `shouldBindYAML` that keeps the body for another bind. gin: `ShouldBindBodyWithYAML`. */
+  shouldBindBodyWithYAML<S extends StandardSchemaV1>(
+    schema: S,
+  ): Promise<StandardSchemaV1.InferOutput<S>> {
+    return this.#bind(async () => unmarshalYAML(await this.#bodyBytes(true)), schema) as Promise<
+      StandardSchemaV1.InferOutput<S>
+    >;
+  }
+
+  /** `shouldBindTOML` that keeps the body for another bind. gin: `ShouldBindBodyWithTOML`. */
+  shouldBindBodyWithTOML<S extends StandardSchemaV1>(
+    schema: S,
+  ): Promise<StandardSchemaV1.InferOutput<S>> {
+    return this.#bind(async () => unmarshalTOML(await this.#bodyBytes(true)), schema) as Promise<
+      StandardSchemaV1.InferOutput<S>
+    >;
+  }
+
+  /**
+   * Decodes a Protocol Buffers body with `decoder` (a protobufjs or protobuf-es v1 message class,
+   * or `{ decode }`), then validates with `schema` when one is given — gin does not validate
+   * protobuf messages. gin: `c.ShouldBindWith(msg, binding.ProtoBuf)`.
+   * @throws {BindingError} with the decoder's message; {@link MaxBytesError}.
+   */
+  shouldBindProtoBuf<T>(decoder: ProtoDecoder<T>): Promise<T>;
+  shouldBindProtoBuf<T, S extends StandardSchemaV1>(
+    decoder: ProtoDecoder<T>,
+    schema: S,
+  ): Promise<StandardSchemaV1.InferOutput<S>>;
+  shouldBindProtoBuf<T>(decoder: ProtoDecoder<T>, schema?: StandardSchemaV1): Promise<unknown> {
+    return this.#bind(async () => decodeProto(await this.#bodyBytes(false), decoder), schema);
+  }
+
   async #must<T>(p: Promise<T>): Promise<T | undefined> {
     try {
       return await p;
@@ -832,6 +960,45 @@ export class Context {
     schema: S,
   ): Promise<StandardSchemaV1.InferOutput<S> | undefined> {
     return this.#must(this.shouldBindUri(schema));
+  }
+
+  /** `shouldBindXML` answering 400 (413) on failure. gin: `c.BindXML()`. */
+  bindXML<S extends StandardSchemaV1>(
+    schema: S,
+    options?: XMLOptions,
+  ): Promise<StandardSchemaV1.InferOutput<S> | undefined> {
+    return this.#must(this.shouldBindXML(schema, options));
+  }
+
+  /** `shouldBindYAML` answering 400 (413) on failure. gin: `c.BindYAML()`. */
+  bindYAML<S extends StandardSchemaV1>(
+    schema: S,
+  ): Promise<StandardSchemaV1.InferOutput<S> | undefined> {
+    return this.#must(this.shouldBindYAML(schema));
+  }
+
+  /** `shouldBindTOML` answering 400 (413) on failure. gin: `c.BindTOML()`. */
+  bindTOML<S extends StandardSchemaV1>(
+    schema: S,
+  ): Promise<StandardSchemaV1.InferOutput<S> | undefined> {
+    return this.#must(this.shouldBindTOML(schema));
+  }
+
+  /**
+   * `shouldBindProtoBuf` answering 400 (413) on failure.
+   * gin: `c.MustBindWith(msg, binding.ProtoBuf)`.
+   */
+  bindProtoBuf<T>(decoder: ProtoDecoder<T>): Promise<T | undefined>;
+  bindProtoBuf<T, S extends StandardSchemaV1>(
+    decoder: ProtoDecoder<T>,
+    schema: S,
+  ): Promise<StandardSchemaV1.InferOutput<S> | undefined>;
+  bindProtoBuf<T>(decoder: ProtoDecoder<T>, schema?: StandardSchemaV1): Promise<unknown> {
+    return this.#must(
+      schema === undefined
+        ? this.shouldBindProtoBuf(decoder)
+        : this.shouldBindProtoBuf(decoder, schema),
+    );
   }
 
   /** `shouldBindHeader` answering 400 on failure. gin: `c.BindHeader()`. */
@@ -958,6 +1125,53 @@ export class Context {
   }
 
   /**
+   * `obj` as XML, `application/xml; charset=utf-8`, with no `<?xml?>` header (Go's encoder).
+   * A plain object is the root `<map>` element (gin's `gin.H`), its keys child elements; see the
+   * README for the mapping and `options` (root name, attribute prefix). A value with no XML form
+   * is recorded in `c.errors` and aborts, as gin's render errors. gin: `c.XML()`.
+   */
+  xml(code: number, obj: unknown, options?: XMLOptions): void | Promise<void> {
+    return this.#render(code, 'application/xml; charset=utf-8', () => marshalXML(obj, options));
+  }
+
+  /** `obj` as YAML, `application/yaml; charset=utf-8`. gin: `c.YAML()`. */
+  yaml(code: number, obj: unknown): void | Promise<void> {
+    return this.#render(code, 'application/yaml; charset=utf-8', () => marshalYAML(obj));
+  }
+
+  /**
+   * `obj` (a table: a plain object) as TOML the way go-toml v2 writes it (`foo = 'bar'`),
+   * `application/toml; charset=utf-8`. gin: `c.TOML()`.
+   */
+  toml(code: number, obj: unknown): void | Promise<void> {
+    return this.#render(code, 'application/toml; charset=utf-8', () => marshalTOML(obj));
+  }
+
+  /**
+   * A Protocol Buffers message, `application/x-protobuf`: `codec.encode(message)` (a protobufjs
+   * class, or `{ encode }` for protobuf-es v2), else `message.toBinary()` (protobuf-es v1), else
+   * the bytes of a `Uint8Array`. An encoding failure is recorded in `c.errors` and aborts.
+   * gin: `c.ProtoBuf()`.
+   */
+  protoBuf<T>(code: number, message: T, codec?: ProtoEncoder<T>): void | Promise<void> {
+    return this.#render(code, MIMEPROTOBUF, () => encodeProto(message, codec));
+  }
+
+  /**
+   * The template `name` rendered by the engine's `htmlRender` with `data`,
+   * `text/html; charset=utf-8`. gin: `c.HTML()`.
+   * @throws {Error} when the engine has no `htmlRender` (gin dereferences a nil `HTMLRender`
+   *   and panics; Recovery answers 500).
+   */
+  html(code: number, name: string, data: unknown): void | Promise<void> {
+    const render = this.#engine.htmlRender;
+    if (render === undefined) {
+      throw new Error('gin: c.html() needs an htmlRender in the engine options');
+    }
+    return this.#render(code, 'text/html; charset=utf-8', () => render(name, data));
+  }
+
+  /**
    * Text: `format` as is, or formatted Go-style (`%s %d %v %q`) when `values` are given.
    * gin: `c.String()`.
    */
@@ -1067,14 +1281,27 @@ export class Context {
   }
 
   /**
-   * Renders the first offered format the client accepts (JSON or text/plain); 406 with an error
-   * when none. gin: `c.Negotiate()`.
+   * Renders the first offered format the client accepts: `application/json`, `text/html`,
+   * `application/xml`, `application/x-yaml`/`application/yaml`, `application/toml`,
+   * `application/x-protobuf`. Anything else chosen (`text/xml`, `text/plain`, BSON, or no match)
+   * is 406 with the error `the accepted formats are not offered by the server` in `c.errors`, as
+   * gin. gin: `c.Negotiate()`.
    */
   negotiate(code: number, config: Negotiate): void | Promise<void> {
-    const format = this.negotiateFormat(...config.offered);
-    if (format === MIMEJSON) return this.json(code, config.jsonData ?? config.data);
-    if (format === 'text/plain') {
-      return this.string(code, String(config.textData ?? config.data ?? ''));
+    switch (this.negotiateFormat(...config.offered)) {
+      case MIMEJSON:
+        return this.json(code, choose(config.jsonData, config.data));
+      case MIMEHTML:
+        return this.html(code, config.htmlName ?? '', choose(config.htmlData, config.data));
+      case MIMEXML:
+        return this.xml(code, choose(config.xmlData, config.data), config.xmlOptions);
+      case MIMEYAML:
+      case MIMEYAML2:
+        return this.yaml(code, choose(config.yamlData, config.data));
+      case MIMETOML:
+        return this.toml(code, choose(config.tomlData, config.data));
+      case MIMEPROTOBUF:
+        return this.protoBuf(code, choose(config.protobufData, config.data), config.protobufCodec);
     }
     this.abortWithError(406, new Error('the accepted formats are not offered by the server'));
   }
@@ -1112,6 +1339,11 @@ export class Context {
   setAccepted(...formats: string[]): void {
     this.accepted = formats;
   }
+}
+
+// gin's chooseData: the format's own data unless it is nil (null or undefined here).
+function choose(specific: unknown, fallback: unknown): unknown {
+  return specific ?? fallback;
 }
 
 function untilAborted(p: Promise<void>, signal: AbortSignal): Promise<void> {

@@ -53,7 +53,16 @@ export interface EngineOptions {
   maxMultipartMemory?: number;
   /** The prefix `secureJSON` puts before arrays. Default `while(1);`. */
   secureJsonPrefix?: string;
+  /**
+   * Renders the template `name` with `data` for `c.html()` (and `c.negotiate()` choosing
+   * `text/html`). gin: `engine.HTMLRender` after `LoadHTMLGlob`/`SetHTMLTemplate`; bring any
+   * template engine. Default: none, and `c.html()` throws.
+   */
+  htmlRender?: HTMLRender;
 }
+
+/** Renders template `name` with `data` to HTML. gin: `render.HTMLRender.Instance`. */
+export type HTMLRender = (name: string, data: unknown) => string | Uint8Array;
 
 /** Google App Engine's client-IP header. gin: `PlatformGoogleAppEngine`. */
 export const PlatformGoogleAppEngine = 'X-Appengine-Remote-Addr';
@@ -324,6 +333,8 @@ export class Engine extends RouterGroup implements Handler, EngineSettings {
   maxMultipartMemory: number;
   /** See {@link EngineOptions.secureJsonPrefix}. */
   secureJsonPrefix: string;
+  /** See {@link EngineOptions.htmlRender}. */
+  htmlRender: HTMLRender | undefined;
 
   readonly #trees = new Map<string, MethodTree>();
   #noRoute: HandlerFunc[] = [];
@@ -355,6 +366,7 @@ export class Engine extends RouterGroup implements Handler, EngineSettings {
     this.contextWithFallback = options.contextWithFallback ?? false;
     this.maxMultipartMemory = options.maxMultipartMemory ?? 32 << 20;
     this.secureJsonPrefix = options.secureJsonPrefix ?? 'while(1);';
+    this.htmlRender = options.htmlRender;
     this.#trustedCIDRs = this.#trustedProxies?.map(parseCIDR) ?? null;
   }
 

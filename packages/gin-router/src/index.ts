@@ -19,13 +19,20 @@ export {
   BindingError,
   type FileHeader,
   MaxBytesError,
+  MIMEBSON,
   MIMEHTML,
   MIMEJSON,
+  MIMEMSGPACK,
+  MIMEMSGPACK2,
   MIMEMultipartPOSTForm,
   MIMEPlain,
   MIMEPOSTForm,
+  MIMEPROTOBUF,
+  MIMETOML,
   MIMEXML,
   MIMEXML2,
+  MIMEYAML,
+  MIMEYAML2,
   type MultipartForm,
 } from './binding.ts';
 export {
@@ -39,6 +46,7 @@ export {
 export {
   Engine,
   type EngineOptions,
+  type HTMLRender,
   PlatformCloudflare,
   PlatformFlyIO,
   PlatformGoogleAppEngine,
@@ -56,6 +64,12 @@ export {
   ErrorTypeRender,
   GinError,
 } from './errors.ts';
+export type {
+  ProtoDecoder,
+  ProtoEncoder,
+  ProtoMessage,
+  XMLOptions,
+} from './formats.ts';
 export { type Middleware, wrap, wrapMiddleware } from './interop.ts';
 export {
   defaultLogFormatter,
