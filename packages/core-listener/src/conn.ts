@@ -570,6 +570,10 @@ export class HTTPConn implements ResponseSink, ContextProvider {
       }
     }
     this.#armTimer(srv.writeTimeout);
+    // Go's ReadTimeout covers the whole request, body included: a body trickled a byte at a
+    // time must fail its read, not hold the connection for ever (found by the hardening
+    // slow-body test; Go measures from the start of the head, this from its end).
+    if (srv.readTimeout > 0 && !this.#bodyDone) this.setReadDeadline(Date.now() + srv.readTimeout);
 
     let result: void | Promise<void>;
     try {
