@@ -34,10 +34,15 @@ function freePort(): Promise<number> {
 
 // How nginx writes a byte in its access log: controls, '"', '\\' and non-ASCII as \xHH.
 function nginxEscape(s: string): string {
-  return s.replace(
-    /[\x00-\x1f"\\\x7f-\xff]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
-  );
+  let out = '';
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    out +=
+      c < 0x20 || c >= 0x7f || ch === '"' || ch === '\\'
+        ? `\\x${c.toString(16).toUpperCase().padStart(2, '0')}`
+        : ch;
+  }
+  return out;
 }
 
 interface Served {
