@@ -337,6 +337,9 @@ export class Engine extends RouterGroup implements Handler, EngineSettings {
   htmlRender: HTMLRender | undefined;
 
   readonly #trees = new Map<string, MethodTree>();
+  // getValue's backtracking scratch, shared by every lookup: getValue is synchronous and empties
+  // it first, so one array serves all requests.
+  readonly #skipped: SkippedNode<readonly HandlerFunc[]>[] = [];
   #noRoute: HandlerFunc[] = [];
   #noMethod: HandlerFunc[] = [];
   #allNoRoute: HandlerFunc[] = [];
@@ -598,8 +601,7 @@ export class Engine extends RouterGroup implements Handler, EngineSettings {
         return c.next();
       }
       const params: Param[] = [];
-      const skipped: SkippedNode<readonly HandlerFunc[]>[] = [];
-      const value = tree.root.getValue(rPath, params, skipped, unescapeValues);
+      const value = tree.root.getValue(rPath, params, this.#skipped, unescapeValues);
       c.params = params;
       if (value.handlers !== undefined) {
         internals.prepare(c, value.handlers, value.fullPath);
@@ -617,7 +619,7 @@ export class Engine extends RouterGroup implements Handler, EngineSettings {
       const allowed: string[] = [];
       for (const [m, t] of this.#trees) {
         if (m === method) continue;
-        if (t.root.getValue(rPath, null, [], unescapeValues).handlers !== undefined)
+        if (t.root.getValue(rPath, null, this.#skipped, unescapeValues).handlers !== undefined)
           allowed.push(m);
       }
       if (allowed.length > 0) {

@@ -908,3 +908,57 @@ describe('queryUnescape (Go url.QueryUnescape, raw on error)', () => {
   ];
   test.each(rows)('%s → %s', (i, o) => expect(queryUnescape(i)).toBe(o));
 });
+
+describe('tree: hot-path invariants (the lookup allocates no result, no key, no concatenation)', () => {
+  const tree = build(['/user/:id', '/user/:id/posts', '/src/*filepath', '/static', '/s/:x']);
+
+  test.each([
+    { path: '/static', route: '/static' },
+    { path: '/user/42', route: '/user/:id' },
+    { path: '/user/42/posts', route: '/user/:id/posts' },
+    { path: '/src/a/b', route: '/src/*filepath' },
+  ])('$path: every lookup returns the same frozen result', ({ path, route }) => {
+    const a = tree.getValue(path, [], [], false);
+    const b = tree.getValue(path, [], [], false);
+    expect(a).toBe(b);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect([a.handlers, a.fullPath, a.tsr]).toEqual([route, route, false]);
+  });
+
+  test.each([
+    { path: '/nope', tsr: false },
+    { path: '/static/', tsr: true },
+    { path: '/user/42/', tsr: true },
+  ])('$path: misses share two frozen results (tsr $tsr)', ({ path, tsr }) => {
+    const v = tree.getValue(path, [], [], false);
+    expect([v.handlers, v.tsr, Object.isFrozen(v)]).toEqual([undefined, tsr, true]);
+    expect(tree.getValue(path, [], [], false)).toBe(v);
+  });
+
+  test('a result cached before a split follows the route to its new node', () => {
+    const t = build(['/a']);
+    expect(t.getValue('/a', [], [], false).fullPath).toBe('/a');
+    t.addRoute('/b', '/b'); // splits '/a' into '/' + 'a'
+    expect(t.getValue('/a', [], [], false).handlers).toBe('/a');
+    expect(t.getValue('/b', [], [], false).handlers).toBe('/b');
+    expect(t.getValue('/', [], [], false).handlers).toBeUndefined();
+  });
+
+  test('parameter keys are the wildcard names, after escapes too', () => {
+    const t = build(['/k\\:v/:id', '/f/*rest']);
+    const params: Param[] = [];
+    expect(t.getValue('/k\\:v/7', params, [], false).handlers).toBe('/k\\:v/:id');
+    t.getValue('/f/x/y', params, [], false);
+    expect(params).toEqual([
+      { key: 'id', value: '7' },
+      { key: 'rest', value: '/x/y' },
+    ]);
+  });
+
+  test('a scratch array left non-empty by a caller is emptied first', () => {
+    const skipped: SkippedNode<string>[] = [{ pos: 99, node: tree, paramsCount: 5 }];
+    const params: Param[] = [];
+    expect(tree.getValue('/s/x', params, skipped, false).handlers).toBe('/s/:x');
+    expect(params).toEqual([{ key: 'x', value: 'x' }]);
+  });
+});

@@ -80,6 +80,14 @@ const STATIC = 0;
 const ROOT = 1;
 const PARAM = 2;
 const CATCH_ALL = 3;
+const SLASH = 0x2f;
+
+// The parameter name a wildcard node binds: `:id` → `id`, a catch-all leaf `/*path` → `path`.
+function wildcardKey(path: string, nType: number): string {
+  if (nType === PARAM) return path.slice(1);
+  if (nType === CATCH_ALL && path.startsWith('/*')) return path.slice(2);
+  return '';
+}
 
 /** A tree node. Exported for the package's tests and the engine only, not from the entry. */
 export class Node<T> {
@@ -91,6 +99,9 @@ export class Node<T> {
   children: Node<T>[] = [];
   handlers: T | undefined = undefined;
   fullPath = '';
+  // The parameter name of a wildcard node, computed when its path is set (never per request).
+  key = '';
+  #hit: NodeValue<T> | undefined;
   // Where the route that created (or last set handlers on) this node was registered.
   where = '';
 
@@ -155,6 +166,7 @@ export class Node<T> {
         n.children = [child];
         n.indices = n.path[i] as string;
         n.path = path.slice(0, i);
+        n.key = wildcardKey(n.path, n.nType);
         n.handlers = undefined;
         n.wildChild = false;
         n.fullPath = fullPath.slice(0, parentFullPathIndex + i);
@@ -255,6 +267,7 @@ export class Node<T> {
         const child = new Node<T>();
         child.nType = PARAM;
         child.path = wildcard;
+        child.key = wildcardKey(wildcard, PARAM);
         child.fullPath = fullPath;
         child.where = where;
         n.addChild(child);
@@ -313,6 +326,7 @@ export class Node<T> {
       const leaf = new Node<T>();
       leaf.path = path.slice(slashAt);
       leaf.nType = CATCH_ALL;
+      leaf.key = wildcardKey(leaf.path, CATCH_ALL);
       leaf.handlers = handlers;
       leaf.priority = 1;
       leaf.fullPath = fullPath;
@@ -328,8 +342,13 @@ export class Node<T> {
 
   /**
    * Finds the handlers for `path`. Parameters are appended to `params` (when given); `skipped`
-   * is scratch space for backtracking, emptied by the caller. On a miss, `tsr` says whether the
-   * path with or without a trailing slash has a handler. gin: `node.getValue`.
+   * is scratch space for backtracking (emptied here and by the caller). On a miss, `tsr` says
+   * whether the path with or without a trailing slash has a handler. gin: `node.getValue`.
+   *
+   * Cost: the walk never slices `path`; it keeps an offset and compares char codes, and returns
+   * a prebuilt result, so a static hit allocates nothing and each parameter one `Param` plus its
+   * value string (the key is precomputed on the node). Backtracking remembers offsets, not
+   * concatenated strings.
    */
   getValue(
     path: string,
@@ -337,35 +356,46 @@ export class Node<T> {
     skipped: SkippedNode<T>[],
     unescapeValues: boolean,
   ): NodeValue<T> {
-    const value: NodeValue<T> = { handlers: undefined, tsr: false, fullPath: '' };
+    const len = path.length;
     let n: Node<T> = this;
+    // path.slice(pos) is gin's `path` at every step.
+    let pos = 0;
     let paramsCount = 0;
     // Set when resuming from a skipped node: gin resumes from a copy of the node made without
     // its indices, so that its static children are not tried a second time.
     let noStatic = false;
+    skipped.length = 0;
     walk: for (;;) {
       const prefix = n.path;
-      const indices = noStatic ? '' : n.indices;
-      noStatic = false;
-      if (path.length > prefix.length) {
-        if (path.startsWith(prefix)) {
-          path = path.slice(prefix.length);
-          const idxc = path[0];
-          for (let i = 0; i < indices.length; i++) {
-            if (indices[i] === idxc) {
-              if (n.wildChild) {
-                skipped.push({ path: prefix + path, node: n, paramsCount });
+      const plen = prefix.length;
+      const rest = len - pos;
+      if (rest > plen) {
+        let k = 0;
+        while (k < plen && path.charCodeAt(pos + k) === prefix.charCodeAt(k)) k++;
+        if (k === plen) {
+          const start = pos;
+          pos += plen;
+          if (!noStatic) {
+            const c = path.charCodeAt(pos);
+            const indices = n.indices;
+            for (let i = 0; i < indices.length; i++) {
+              if (indices.charCodeAt(i) === c) {
+                // gin keeps `prefix + path`, the remainder from this node; an offset says it.
+                if (n.wildChild) skipped.push({ pos: start, node: n, paramsCount });
+                n = n.children[i] as Node<T>;
+                continue walk;
               }
-              n = n.children[i] as Node<T>;
-              continue walk;
             }
           }
+          noStatic = false;
           if (!n.wildChild) {
-            if (path !== '/') {
-              for (let k = skipped.length; k > 0; k--) {
-                const s = skipped.pop() as SkippedNode<T>;
-                if (s.path.endsWith(path)) {
-                  path = s.path;
+            const slashOnly = len - pos === 1 && path.charCodeAt(pos) === SLASH;
+            if (!slashOnly) {
+              // Every remembered remainder is a suffix of `path`, so gin's HasSuffix test is
+              // "starts no later than here".
+              for (let s = skipped.pop(); s !== undefined; s = skipped.pop()) {
+                if (s.pos <= pos) {
+                  pos = s.pos;
                   n = s.node;
                   if (params !== null) params.length = s.paramsCount;
                   paramsCount = s.paramsCount;
@@ -374,64 +404,53 @@ export class Node<T> {
                 }
               }
             }
-            value.tsr = path === '/' && n.handlers !== undefined;
-            return value;
+            return miss(slashOnly && n.handlers !== undefined);
           }
           // The wildcard child is always last.
           n = n.children[n.children.length - 1] as Node<T>;
           paramsCount++;
           if (n.nType === PARAM) {
-            let end = path.indexOf('/');
-            if (end === -1) end = path.length;
+            let end = path.indexOf('/', pos);
+            if (end === -1) end = len;
             if (params !== null) {
-              const raw = path.slice(0, end);
-              params.push({
-                key: n.path.slice(1),
-                value: unescapeValues ? queryUnescape(raw) : raw,
-              });
+              const raw = path.slice(pos, end);
+              params.push({ key: n.key, value: unescapeValues ? queryUnescape(raw) : raw });
             }
-            if (end < path.length) {
+            if (end < len) {
               if (n.children.length > 0) {
-                path = path.slice(end);
+                pos = end;
                 n = n.children[0] as Node<T>;
                 continue;
               }
-              value.tsr = path.length === end + 1;
-              return value;
+              return miss(len === end + 1);
             }
-            if (n.handlers !== undefined) {
-              value.handlers = n.handlers;
-              value.fullPath = n.fullPath;
-              return value;
-            }
+            if (n.handlers !== undefined) return n.#found();
             if (n.children.length === 1) {
               const c = n.children[0] as Node<T>;
-              value.tsr =
+              return miss(
                 (c.path === '/' && c.handlers !== undefined) ||
-                (c.path === '' && c.indices === '/');
+                  (c.path === '' && c.indices === '/'),
+              );
             }
-            return value;
+            return miss(false);
           }
           if (n.nType === CATCH_ALL) {
             if (params !== null) {
-              params.push({
-                key: n.path.slice(2),
-                value: unescapeValues ? queryUnescape(path) : path,
-              });
+              const raw = pos === 0 ? path : path.slice(pos);
+              params.push({ key: n.key, value: unescapeValues ? queryUnescape(raw) : raw });
             }
-            value.handlers = n.handlers;
-            value.fullPath = n.fullPath;
-            return value;
+            return n.#found();
           }
           throw new Error('gin: invalid node type');
         }
       }
-      if (path === prefix) {
-        if (n.handlers === undefined && path !== '/') {
-          for (let k = skipped.length; k > 0; k--) {
-            const s = skipped.pop() as SkippedNode<T>;
-            if (s.path.endsWith(path)) {
-              path = s.path;
+      const indices = noStatic ? '' : n.indices;
+      noStatic = false;
+      if (rest === plen && path.startsWith(prefix, pos)) {
+        if (n.handlers === undefined && prefix !== '/') {
+          for (let s = skipped.pop(); s !== undefined; s = skipped.pop()) {
+            if (s.pos <= pos) {
+              pos = s.pos;
               n = s.node;
               if (params !== null) params.length = s.paramsCount;
               paramsCount = s.paramsCount;
@@ -440,39 +459,28 @@ export class Node<T> {
             }
           }
         }
-        if (n.handlers !== undefined) {
-          value.handlers = n.handlers;
-          value.fullPath = n.fullPath;
-          return value;
-        }
-        if (path === '/' && n.wildChild && n.nType !== ROOT) {
-          value.tsr = true;
-          return value;
-        }
-        if (path === '/' && n.nType === STATIC) {
-          value.tsr = true;
-          return value;
-        }
+        if (n.handlers !== undefined) return n.#found();
+        if (prefix === '/' && n.wildChild && n.nType !== ROOT) return miss(true);
+        if (prefix === '/' && n.nType === STATIC) return miss(true);
         const slash = indices.indexOf('/');
-        if (slash !== -1) {
-          const c = n.children[slash] as Node<T>;
-          value.tsr =
-            (c.path.length === 1 && c.handlers !== undefined) ||
-            (c.nType === CATCH_ALL && (c.children[0] as Node<T>).handlers !== undefined);
-        }
-        return value;
+        if (slash === -1) return miss(false);
+        const c = n.children[slash] as Node<T>;
+        return miss(
+          (c.path.length === 1 && c.handlers !== undefined) ||
+            (c.nType === CATCH_ALL && (c.children[0] as Node<T>).handlers !== undefined),
+        );
       }
-      value.tsr =
-        path === '/' ||
-        (prefix.length === path.length + 1 &&
-          prefix[path.length] === '/' &&
-          path === prefix.slice(0, -1) &&
+      const slashOnly = rest === 1 && path.charCodeAt(pos) === SLASH;
+      const tsr =
+        slashOnly ||
+        (plen === rest + 1 &&
+          prefix.charCodeAt(rest) === SLASH &&
+          prefix.startsWith(pos === 0 ? path : path.slice(pos)) &&
           n.handlers !== undefined);
-      if (!value.tsr && path !== '/') {
-        for (let k = skipped.length; k > 0; k--) {
-          const s = skipped.pop() as SkippedNode<T>;
-          if (s.path.endsWith(path)) {
-            path = s.path;
+      if (!tsr && !slashOnly) {
+        for (let s = skipped.pop(); s !== undefined; s = skipped.pop()) {
+          if (s.pos <= pos) {
+            pos = s.pos;
             n = s.node;
             if (params !== null) params.length = s.paramsCount;
             paramsCount = s.paramsCount;
@@ -481,8 +489,22 @@ export class Node<T> {
           }
         }
       }
-      return value;
+      return miss(tsr);
     }
+  }
+
+  // The hit result, built once per route and shared: a lookup allocates no result object. It is
+  // rebuilt when registration changed the node's handlers or full path since.
+  #found(): NodeValue<T> {
+    const h = this.#hit;
+    if (h !== undefined && h.handlers === this.handlers && h.fullPath === this.fullPath) return h;
+    const made: NodeValue<T> = Object.freeze({
+      handlers: this.handlers,
+      tsr: false,
+      fullPath: this.fullPath,
+    });
+    this.#hit = made;
+    return made;
   }
 
   /**
@@ -496,16 +518,31 @@ export class Node<T> {
   }
 }
 
-/** What {@link Node.getValue} found. gin: `nodeValue`. */
+/**
+ * What {@link Node.getValue} found. gin: `nodeValue`. Results are shared and frozen (one per
+ * route, two for misses): read them, do not keep them across registrations.
+ */
 export interface NodeValue<T> {
-  handlers: T | undefined;
-  tsr: boolean;
-  fullPath: string;
+  readonly handlers: T | undefined;
+  readonly tsr: boolean;
+  readonly fullPath: string;
+}
+
+const missNoTSR: NodeValue<never> = Object.freeze({
+  handlers: undefined,
+  tsr: false,
+  fullPath: '',
+});
+const missTSR: NodeValue<never> = Object.freeze({ handlers: undefined, tsr: true, fullPath: '' });
+
+function miss(tsr: boolean): NodeValue<never> {
+  return tsr ? missTSR : missNoTSR;
 }
 
 /** A node to come back to when a static branch dead-ends. gin: `skippedNode`. */
 export interface SkippedNode<T> {
-  path: string;
+  /** Where gin's remembered `path` starts in the looked-up path. */
+  pos: number;
   node: Node<T>;
   paramsCount: number;
 }
@@ -681,6 +718,7 @@ export function unescapeColons<T>(n: Node<T>): void {
   const stack: Node<T>[] = [n];
   for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
     x.path = x.path.replaceAll('\\:', ':');
+    x.key = wildcardKey(x.path, x.nType);
     x.fullPath = x.fullPath.replaceAll('\\:', ':');
     x.indices = x.indices.replaceAll('\\', ':');
     for (const c of x.children) stack.push(c);
