@@ -18,7 +18,12 @@
  * `apiErrors` outside `rateLimit` and `bodyLimit` so their plain-text refusals become JSON.
  */
 import { join } from 'node:path';
-import type { Handler, Request, ResponseWriter } from '@servehttp/core-listener';
+import {
+  type Handler,
+  type Request,
+  type ResponseWriter,
+  splitHostPort,
+} from '@servehttp/core-listener';
 import { chain, maybe } from '@servehttp/middleware-kit';
 import { bodyLimit } from '@servehttp/middleware-kit/body-limit';
 import { compress } from '@servehttp/middleware-kit/compress';
@@ -108,7 +113,10 @@ export function createApp(options: AppOptions): App {
   route('GET /hello/{name}', (w, r) => void w.write(`Hello, ${r.pathValue('name')}!\n`));
   route('GET /whoami', (w, r) => {
     w.header().set('Content-Type', 'application/json');
-    void w.write(`${JSON.stringify({ clientIP: r.remoteAddr, proto: r.proto, host: r.host })}\n`);
+    // After realIP, remoteAddr is the client's address without a port; an untrusted peer keeps
+    // its host:port. clientIP is the host either way.
+    const body = { clientIP: hostOf(r.remoteAddr), remoteAddr: r.remoteAddr, proto: r.proto };
+    void w.write(`${JSON.stringify(body)}\n`);
   });
   route('GET /demo/panic', () => {
     throw new DemoPanic();
@@ -210,4 +218,12 @@ export function createApp(options: AppOptions): App {
   ];
   const handler = chain(tracedHandler('servemux', mux), ...stack);
   return { handler, flow };
+}
+
+function hostOf(addr: string): string {
+  try {
+    return splitHostPort(addr)[0];
+  } catch {
+    return addr;
+  }
 }

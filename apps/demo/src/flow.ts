@@ -366,8 +366,8 @@ export class FlowRecorder {
         request: x?.conn?.requests ?? 0,
         remote: x?.conn?.remote ?? '',
       },
-      ttfb: t.ttfb >= 0 ? rel(traceStart + t.ttfb) : -1,
-      total: rel(now),
+      ttfb: t.ttfb >= 0 ? round(rel(traceStart + t.ttfb)) : -1,
+      total: round(rel(now)),
       stages,
     };
     const rec = x?.conn;
@@ -402,7 +402,7 @@ export class FlowRecorder {
             end,
           ),
         );
-        ev.total = end;
+        ev.total = round(end);
       }
       this.#publish(ev);
     }
