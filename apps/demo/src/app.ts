@@ -20,6 +20,7 @@
 import { join } from 'node:path';
 import {
   type Handler,
+  LocalAddrContextKey,
   type Request,
   type ResponseWriter,
   splitHostPort,
@@ -125,7 +126,12 @@ export function createApp(options: AppOptions): App {
     // A page cannot send a preflight itself (Origin and Access-Control-Request-* are forbidden
     // header names in fetch), so the server sends one to itself, as a browser on another origin
     // would, and reports what came back. The preflight shows up on the page as its own flow.
-    const self = `${r.tls === undefined ? 'http' : 'https'}://${r.host}`;
+    // The connection's own local address, never the Host header: a Host the client picked
+    // would make this a request to anywhere (SSRF). Certificate names do not match an IP, and
+    // the peer is this very listener, so its certificate is not checked.
+    const local = r.context().value(LocalAddrContextKey);
+    if (local === undefined) throw new Error('demo: no local address in the request context');
+    const self = `${r.tls === undefined ? 'http' : 'https'}://${local}`;
     const res = await fetch(`${self}/api/v1/posts`, {
       method: 'OPTIONS',
       headers: {

@@ -2,7 +2,10 @@
 // src/main.ts`), its printed URL, its configuration errors, its graceful drain on SIGTERM, and
 // its data surviving a restart.
 import { afterAll, describe, expect, test } from 'bun:test';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { testCertificate, testKey } from '@servehttp/core-listener/httptest';
 import { type DemoProcess, spawnDemo, tempDir } from './demo.test-util.ts';
 
 const dirs: string[] = [];
@@ -87,6 +90,65 @@ describe('restart: data survives', () => {
     second.proc.kill('SIGTERM');
     expect(await second.proc.exited).toBe(0);
   });
+});
+
+describe('optional TLS and cluster mode', () => {
+  test('TLS_CERT + TLS_KEY: https URL printed, the page and the API over TLS', async () => {
+    const dataDir = tempDir();
+    dirs.push(dataDir);
+    const cert = join(dataDir, 'cert.pem');
+    const key = join(dataDir, 'key.pem');
+    writeFileSync(cert, testCertificate);
+    writeFileSync(key, testKey);
+    const demo = await start({ DATA_DIR: dataDir, TLS_CERT: cert, TLS_KEY: key });
+    expect(demo.base).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const tls = { ca: testCertificate, serverName: 'localhost' };
+    const res = await fetch(`${demo.base}/api/v1/user/follow/count`, { tls });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ count: 1 });
+    // Over TLS the preflight button's self-request goes over TLS too.
+    const pre = await fetch(`${demo.base}/demo/preflight`, { method: 'POST', tls });
+    expect(((await pre.json()) as { status: number }).status).toBe(204);
+    demo.proc.kill('SIGTERM');
+    expect(await demo.proc.exited).toBe(0);
+  });
+
+  test('--cluster 2: two workers share the port and the database; SIGTERM drains both, exit 0', async () => {
+    const dataDir = tempDir();
+    dirs.push(dataDir);
+    const port = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const a = srv.address();
+        srv.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0));
+      });
+    });
+    const demo = await start({ DATA_DIR: dataDir, PORT: String(port) }, ['--cluster', '2']);
+    const deadline = Date.now() + 10_000;
+    while ((demo.out().match(/\(worker \d+\)/g) ?? []).length < 2 && Date.now() < deadline) {
+      await Bun.sleep(20);
+    }
+    const workers = new Set(demo.out().match(/\(worker \d+\)/g));
+    expect(workers.size).toBe(2);
+    const t = await token(demo.base);
+    const created = await fetch(`${demo.base}/api/v1/posts`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${t}` },
+      body: JSON.stringify({ title: 'from a worker', body: 'WAL lets every worker see it' }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: number };
+    // New connections, so the kernel may pick either worker: every one sees the row.
+    for (let i = 0; i < 6; i++) {
+      const got = await fetch(`${demo.base}/api/v1/posts/${id}`, {
+        keepalive: false,
+        headers: { Connection: 'close' },
+      });
+      expect(got.status).toBe(200);
+      await got.arrayBuffer();
+    }
+    demo.proc.kill('SIGTERM');
+    expect(await demo.proc.exited).toBe(0);
+  }, 20_000);
 });
 
 test('a configuration error exits 2 with the message on stderr (the table is config.test.ts)', async () => {
