@@ -282,12 +282,12 @@ describe('TOML (gin TestRenderTOML, TestContextBindWithTOML; go-toml v2 output)'
     { body: "foo = 'bar'\nbar = 'foo'", want: { foo: 'bar', bar: 'foo' } },
     { body: '', want: {} }, // go-toml decodes nothing from an empty body, without an error
     { body: '[t]\na = [1, 2]', want: { t: { a: [1, 2] } } },
-  ])('bind $body', (row) => expect(unmarshalTOML(enc(row.body))).toEqual(row.want));
+  ])('bind %j', (row) => expect(unmarshalTOML(enc(row.body))).toEqual(row.want));
 
   test.each([
     { body: 'a = ', want: 'toml: ' },
     { body: 'a = 1\na = 2', want: 'toml: ' },
-  ])('bind error $body', (row) => {
+  ])('bind error %j', (row) => {
     expect(() => unmarshalTOML(enc(row.body))).toThrow(row.want);
   });
 });

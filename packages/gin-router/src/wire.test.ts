@@ -62,6 +62,15 @@ function app() {
     const v = await c.bind(z.object({ name: z.string() }));
     if (v !== undefined) await c.string(200, 'bound %s', v.name);
   });
+  // binding.Default picks the decoder from Content-Type; Negotiate picks the encoder from Accept.
+  r.post('/echo', async (c) => {
+    const v = await c.bind(z.object({ name: z.string() }));
+    if (v === undefined) return;
+    await c.negotiate(200, {
+      offered: ['application/json', 'application/xml', 'application/x-yaml', 'application/toml'],
+      data: v,
+    });
+  });
   r.get('/data', (c) =>
     c.data(200, 'application/octet-stream', new Uint8Array(Number(c.query('size')))),
   );
@@ -309,6 +318,38 @@ for (const backend of ['bun', 'node'] as const) {
           text,
         ]);
       }
+    });
+
+    // The formats end to end: a body in each format binds, and Accept picks the answer's format.
+    test.each([
+      { ct: 'application/xml', body: '<user><name>gin</name></user>', accept: 'application/toml' },
+      { ct: 'text/xml', body: '<u><name>gin</name></u>', accept: 'application/x-yaml' },
+      { ct: 'application/yaml', body: 'name: gin', accept: 'application/xml' },
+      { ct: 'application/toml', body: "name = 'gin'", accept: '*/*' },
+      {
+        ct: 'application/xml',
+        body: '<!DOCTYPE u [<!ENTITY a "gin">]><u><name>&a;</name></u>',
+        accept: '*/*',
+      },
+    ])('formats: $ct in, Accept $accept out', async (row) => {
+      await ready;
+      const res = await fetch(`http://127.0.0.1:${port}/echo`, {
+        method: 'POST',
+        headers: { 'Content-Type': row.ct, Accept: row.accept },
+        body: row.body,
+      });
+      const expected: Record<string, [number, string, string]> = {
+        'application/toml': [200, 'application/toml; charset=utf-8', "name = 'gin'\n"],
+        'application/x-yaml': [200, 'application/yaml; charset=utf-8', 'name: gin\n'],
+        'application/xml': [200, 'application/xml; charset=utf-8', '<map><name>gin</name></map>'],
+        '*/*': [200, 'application/json; charset=utf-8', '{"name":"gin"}'],
+      };
+      // A DTD entity is never expanded: gin (Go's decoder) answers 400 with an empty body, and
+      // an empty body gets no sniffed Content-Type.
+      const want = row.body.includes('ENTITY') ? [400, '', ''] : expected[row.accept];
+      expect([res.status, res.headers.get('Content-Type') ?? '', await res.text()]).toEqual(
+        want as [number, string, string],
+      );
     });
 
     // render_test.go TestRenderDataContentLength: the length is announced for every size.
