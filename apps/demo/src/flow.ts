@@ -118,7 +118,9 @@ export interface FlowEvent {
 
 /** Facts a handler or router adds to the current request's flow. */
 export interface FlowNote {
+  /** The ServeMux pattern that matched (`r.pattern`). */
   pattern?: string;
+  /** The gin route that matched, as `METHOD fullPath`. */
   route?: string;
 }
 
