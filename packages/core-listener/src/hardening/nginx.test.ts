@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listen, openNetResources } from '../net.ts';
@@ -19,18 +18,6 @@ import { echoHandler, exchange, pool } from './wire.test-util.ts';
 const NGINX = '/usr/sbin/nginx';
 const haveNginx = existsSync(NGINX);
 const backends = ['bun', 'node'] as const;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a !== null ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 // How nginx writes a byte in its access log: controls, '"', '\\' and non-ASCII as \xHH.
 function nginxEscape(s: string): string {
@@ -61,7 +48,9 @@ interface Forwarded {
 
 async function startNginx(upstreamPort: number) {
   const prefix = mkdtempSync(join(tmpdir(), 'servehttp-nginx-'));
-  const port = await freePort();
+  // A Unix socket, not a TCP port: a port picked free and handed to nginx could be taken by
+  // another process (other suites run in parallel on this machine) before nginx binds it.
+  const sock = join(prefix, 'nginx.sock');
   const conf = `
 daemon off;
 master_process off;
@@ -82,7 +71,7 @@ http {
     keepalive 8;
   }
   server {
-    listen 127.0.0.1:${port};
+    listen unix:${sock};
     location / {
       proxy_pass http://app;
       proxy_http_version 1.1;
@@ -103,16 +92,18 @@ http {
   // Ready when it accepts a connection.
   const deadline = Date.now() + 5000;
   for (;;) {
-    const x = await exchange(port, 'GET /ready HTTP/1.1\r\nHost: x\r\n\r\n', { timeoutMs: 1000 });
+    const x = await exchange(sock, 'GET /ready HTTP/1.1\r\nHost: x\r\n\r\n', { timeoutMs: 1000 });
     if (x.responses.length > 0) break;
     if (Date.now() > deadline) {
       process.kill(p.pid, 'SIGKILL');
-      throw new Error(`nginx did not start: ${readFileSync(join(prefix, 'error.log'), 'utf8')}`);
+      const log = readFileSync(join(prefix, 'error.log'), 'utf8');
+      rmSync(prefix, { recursive: true, force: true });
+      throw new Error(`nginx did not start: ${log}`);
     }
     await Bun.sleep(20);
   }
   return {
-    port,
+    sock,
     forwarded(): Forwarded[] {
       const text = readFileSync(join(prefix, 'access.log'), 'latin1');
       return text
@@ -160,7 +151,7 @@ describe.skipIf(!haveNginx).each(backends)(
     });
 
     test('every request the server served is one nginx forwarded, once, unchanged', async () => {
-      await pool(CORPUS, 8, (row) => exchange(nginx.port, row.send));
+      await pool(CORPUS, 8, (row) => exchange(nginx.sock, row.send));
       // nginx writes its log line when the request ends; give the last ones a moment.
       let fwd = nginx.forwarded();
       const deadline = Date.now() + 2000;

@@ -41,17 +41,18 @@ export interface Exchange {
 }
 
 /**
- * Connects to `port`, writes `bytes` (latin1), half-closes unless `end` is false, and reads
- * until the peer closes or `timeoutMs` passes.
+ * Connects to `port` on 127.0.0.1 (or to a Unix socket path), writes `bytes` (latin1),
+ * half-closes unless `end` is false, and reads until the peer closes or `timeoutMs` passes.
  */
 export function exchange(
-  port: number,
+  port: number | string,
   bytes: string,
   opts: { timeoutMs?: number; end?: boolean } = {},
 ): Promise<Exchange> {
   const timeoutMs = opts.timeoutMs ?? 3000;
   return new Promise((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' });
+    const s =
+      typeof port === 'string' ? connect({ path: port }) : connect({ port, host: '127.0.0.1' });
     let raw = '';
     let done = false;
     let localPort = 0;
