@@ -192,6 +192,12 @@ describe('XML decoding (gin context_test.go TestContextBindWithXML; safety)', ()
   });
 });
 
+function nested(depth: number): unknown {
+  let v: unknown[] = [];
+  for (let i = 1; i < depth; i++) v = [v];
+  return v;
+}
+
 describe('YAML (gin TestRenderYAML, TestContextBindWithYAML; safety)', () => {
   const render: { name: string; value: unknown; want: string }[] = [
     { name: 'gin.H', value: { foo: 'bar' }, want: 'foo: bar\n' },
@@ -206,6 +212,11 @@ describe('YAML (gin TestRenderYAML, TestContextBindWithYAML; safety)', () => {
     { name: "gin's body", body: 'foo: bar\nbar: foo', want: { foo: 'bar', bar: 'foo' } },
     { name: 'first document only (Decoder.Decode)', body: 'a: 1\n---\nb: 2\n', want: { a: 1 } },
     { name: 'a few aliases are fine', body: 'a: &x [1, 2]\nb: *x', want: { a: [1, 2], b: [1, 2] } },
+    {
+      name: '100 flow levels are fine',
+      body: `${'['.repeat(100)}${']'.repeat(100)}`,
+      want: nested(100),
+    },
     { name: '!!binary is not resolved', body: 'a: !!binary aGk=', want: { a: 'aGk=' } },
   ];
   test.each(parse)('bind: $name', (row) => expect(unmarshalYAML(enc(row.body))).toEqual(row.want));
@@ -224,6 +235,11 @@ describe('YAML (gin TestRenderYAML, TestContextBindWithYAML; safety)', () => {
     { name: 'malformed', body: 'a: [1', want: 'yaml:' },
     { name: 'duplicate keys', body: 'a: 1\na: 2', want: 'unique' },
     { name: 'alias bomb stops at maxAliasCount', body: bomb, want: 'alias' },
+    {
+      name: 'flow nesting past 100 levels is refused before parsing',
+      body: `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
+      want: 'exceeded max depth of 100',
+    },
   ];
   test.each(errors)('bind error: $name', (row) => {
     expect(() => unmarshalYAML(enc(row.body))).toThrow(row.want);

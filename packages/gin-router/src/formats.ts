@@ -39,7 +39,8 @@
  * character references are decoded and any other `&name;` is an error, so a "billion laughs"
  * document is rejected rather than expanded; nesting is capped at 100 levels; a key such as
  * `__proto__` is refused by the parser. YAML: at most 100 alias dereferences
- * (`maxAliasCount`, the YAML "billion laughs"), explicit tags like `!!binary` are not resolved,
+ * (`maxAliasCount`, the YAML "billion laughs"), flow nesting is capped at 100 levels, explicit
+ * tags like `!!binary` are not resolved,
  * duplicate keys are an error, and only the first document is read (Go's `Decoder.Decode`).
  * TOML: `smol-toml`'s own limits. Every body is read with the engine's `maxMultipartMemory` as a
  * bound before it is parsed.
@@ -273,6 +274,9 @@ function xmlParser(prefix: string): XMLParser {
     ignoreDeclaration: true,
     ignorePiTags: true,
     maxNestedTags: 100,
+    // String paths in callbacks are cheaper than the default matcher objects (about 2× on a
+    // document of many small elements), and the callbacks here ignore the path anyway.
+    jPath: true,
     tagValueProcessor: decodeEntities,
     attributeValueProcessor: decodeEntities,
   });
@@ -311,6 +315,28 @@ export function unmarshalXML(body: Uint8Array, options: XMLOptions = {}): unknow
 
 // ───────────────────────────── YAML ─────────────────────────────
 
+// `[[[[…` nests the composer's recursion: 100k levels (200 kB) took seconds to overflow the
+// stack, and even 1000 levels cost about 0.3 s, so deep flow nesting is refused up front (go-yaml
+// v3 caps depth too, "exceeded max depth of 10000"). Block nesting needs indentation, which the
+// body bound limits.
+const maxYAMLDepth = 100;
+
+// Counts flow brackets without tokenising: a bracket inside a quoted string counts too, so a
+// document could be refused for a thousand unbalanced `[` in its strings — a price for a scan
+// that cannot be fooled into the slow path.
+function flowDepthExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) {
+      depth--;
+    }
+  }
+  return false;
+}
+
 const yamlParseOptions = {
   maxAliasCount: 100,
   uniqueKeys: true,
@@ -326,6 +352,9 @@ const yamlParseOptions = {
  */
 export function unmarshalYAML(body: Uint8Array): unknown {
   const text = new TextDecoder().decode(body);
+  if (flowDepthExceeds(text, maxYAMLDepth)) {
+    throw new BindingError(`yaml: exceeded max depth of ${maxYAMLDepth}`);
+  }
   let first: ReturnType<typeof parseAllDocuments>[number] | undefined;
   try {
     const docs = parseAllDocuments(text, yamlParseOptions);
