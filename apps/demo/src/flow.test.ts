@@ -266,6 +266,12 @@ describe('the stream', () => {
     }
   });
 
+  test('HEAD /events answers the header at once', async () => {
+    const res = await fetch(`${demo.base}/events`, { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+  });
+
   test('the event stream itself is not drawn, and closing it frees the listener', async () => {
     const extra = await openStream(demo.base);
     const before = demo.app.flow.listeners;

@@ -449,6 +449,8 @@ export class FlowRecorder {
     // nginx buffers proxied responses unless told not to (ngx_http_proxy_module).
     h.set('X-Accel-Buffering', 'no');
     w.writeHeader(200);
+    // A HEAD gets the header only; waiting for it to leave would hold it until it timed out.
+    if (r.method === 'HEAD') return Promise.resolve();
     const rc = new ResponseController(w);
     return new Promise<void>((resolve) => {
       const signal = r.context().signal;
