@@ -77,7 +77,7 @@ function version(base: string, docs: boolean): void {
   if (docs) must('API docs', [bun, 'scripts/docs.ts'], base);
   const after = sharedVersion(base);
   console.log(`release: ${before} → ${after} for ${PACKAGES.length} packages.`);
-  console.log(`Review the changelogs, then: git commit -am "Release ${after}"`);
+  console.log(`Review the changelogs, then commit them all: git add -A && git commit -m "Release ${after}"`);
 }
 
 function publish(base: string, dryRun: boolean): void {
@@ -146,6 +146,8 @@ function dryRun(): number {
     // The release tools' install is read-only here; share it rather than install it again.
     if (existsSync(join(releaseTools, 'node_modules'))) {
       symlinkSync(join(releaseTools, 'node_modules'), join(copy, 'tools/release/node_modules'));
+      // A symlink is not the node_modules/ folder .gitignore means; keep the copy's status clean.
+      writeFileSync(join(copy, '.git/info/exclude'), 'tools/release/node_modules\n');
     }
     must('bun install --frozen-lockfile', [bun, 'install', '--frozen-lockfile'], copy);
     const from = sharedVersion(copy);
@@ -173,7 +175,8 @@ function dryRun(): number {
         ),
     );
     rows.attempt('commit the version', () => {
-      must('commit', [...git, 'commit', '-q', '-am', `Release ${to} (dry run)`], copy);
+      must('stage', ['git', 'add', '-A'], copy);
+      must('commit', [...git, 'commit', '-q', '-m', `Release ${to} (dry run)`], copy);
     });
     rows.attempt(
       `publish --dry-run in order: ${publishOrder(pkgs)
