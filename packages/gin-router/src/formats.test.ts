@@ -584,6 +584,66 @@ describe('Context binding (gin TestContext{,Should}BindWith{XML,YAML,TOML}, bind
     expect([w.code, w.text(), got, types]).toEqual([row.code, '', undefined, [ErrorTypeBind]]);
   });
 
+  // binding_test.go TestBinding{XML,TOML,YAML}{,Fail,StringMap}: testBodyBinding binds `foo`;
+  // the Fail bodies are Go raw strings, so `\n` there is a backslash and an n.
+  const Foo = z.object({ foo: z.string() });
+  const StringMap = z.record(z.string(), z.string());
+  const bodyRows: {
+    name: string;
+    bind: (c: Context) => Promise<unknown>;
+    body: string;
+    want: unknown;
+  }[] = [
+    {
+      name: 'XML',
+      bind: (c) => c.shouldBindXML(Foo),
+      body: '<map><foo>bar</foo></map>',
+      want: { foo: 'bar' },
+    },
+    {
+      name: 'XMLFail',
+      bind: (c) => c.shouldBindXML(Foo),
+      body: '<map><foo>bar<foo></map>',
+      want: 'XML syntax error',
+    },
+    { name: 'TOML', bind: (c) => c.shouldBindTOML(Foo), body: 'foo="bar"', want: { foo: 'bar' } },
+    { name: 'TOMLFail', bind: (c) => c.shouldBindTOML(Foo), body: 'foo=\\n"bar"', want: 'toml: ' },
+    { name: 'YAML', bind: (c) => c.shouldBindYAML(Foo), body: 'foo: bar', want: { foo: 'bar' } },
+    {
+      name: 'YAMLStringMap (YAML is a superset of JSON)',
+      bind: (c) => c.shouldBindYAML(StringMap),
+      body: '{"foo": "bar", "hello": "world"}',
+      want: { foo: 'bar', hello: 'world' },
+    },
+    {
+      name: 'YAMLStringMap refuses a nested map',
+      bind: (c) => c.shouldBindYAML(StringMap),
+      body: '{"nested": {"foo": "bar"}}',
+      want: 'nested',
+    },
+    // `foo:\nbar` is one plain scalar: a string where an object is wanted.
+    {
+      name: 'YAMLFail',
+      bind: (c) => c.shouldBindYAML(Foo),
+      body: 'foo:\\nbar',
+      want: 'expected object',
+    },
+  ];
+  test.each(bodyRows)('binding_test TestBinding$name', async (row) => {
+    let got: unknown;
+    await perform(
+      one(async (c) => {
+        got = await row.bind(c).catch((e: Error) => e.message);
+      }),
+      'POST',
+      '/t',
+      {},
+      row.body,
+    );
+    if (typeof row.want === 'string') expect(String(got)).toContain(row.want);
+    else expect(got).toEqual(row.want);
+  });
+
   test('shouldBindBodyWith* keep the body for the next binder', async () => {
     const got: unknown[] = [];
     await perform(
