@@ -18,4 +18,11 @@ export {
   isValidFieldName,
   isValidFieldValue,
 } from './grammar.ts';
-export { Framing, HTTPParser, latin1, ParseEvent, type ParserOptions } from './parser.ts';
+export {
+  Framing,
+  HeadFields,
+  HTTPParser,
+  latin1,
+  ParseEvent,
+  type ParserOptions,
+} from './parser.ts';

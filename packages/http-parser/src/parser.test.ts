@@ -934,6 +934,68 @@ describe('canonicalHeaderName (Go textproto.CanonicalMIMEHeaderKey) and host', (
   });
 });
 
+describe('headFields: a head that outlives the parser', () => {
+  const rows: { name: string; head: string; want: string[]; host: number }[] = [
+    {
+      name: 'common names interned, others canonicalized, values trimmed',
+      head: 'GET / HTTP/1.1\r\nhost: example.com:8080\r\nx-foo:  bar \r\nACCEPT: */*\r\n\r\n',
+      want: ['Host=example.com:8080', 'X-Foo=bar', 'Accept=*/*'],
+      host: 0,
+    },
+    {
+      name: 'duplicates stay separate, in wire order; empty values kept',
+      head: 'GET / HTTP/1.1\r\nA: 1\r\nHost: h\r\na: 2\r\nB:\r\n\r\n',
+      want: ['A=1', 'Host=h', 'A=2', 'B='],
+      host: 1,
+    },
+    {
+      name: 'obs-text values are latin1, one code unit per octet',
+      head: 'GET / HTTP/1.0\r\nX-Long-Value-Here: caf\xe9 and more than eight bytes\r\n\r\n',
+      want: ['X-Long-Value-Here=caf\xe9 and more than eight bytes'],
+      host: -1,
+    },
+  ];
+  const latin1Bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+  const decode = (f: ReturnType<HTTPParser['headFields']>) =>
+    Array.from({ length: f.count }, (_, i) => `${f.canonicalName(i)}=${f.value(i)}`);
+
+  test.each(rows)('$name (whole and byte by byte)', ({ head, want, host }) => {
+    const bytes = latin1Bytes(head);
+    // Whole: parsed in place. Byte by byte: the head is carried and must be copied out.
+    for (const step of [bytes.length, 1]) {
+      const p = new HTTPParser({ kind: 'request' });
+      let ev: ParseEvent = ParseEvent.NeedMore;
+      // Each piece is a fresh buffer, consumed whole until the head completes.
+      for (let at = 0; at < bytes.length && ev !== ParseEvent.Head; at += step) {
+        const chunk = bytes.slice(at, Math.min(bytes.length, at + step));
+        ev = p.execute(chunk, 0, chunk.length);
+      }
+      expect(ev).toBe(ParseEvent.Head);
+      const f = p.headFields();
+      expect(f.hostIndex).toBe(host);
+      expect(decode(f)).toEqual(want);
+      expect(Array.from({ length: f.count }, (_, i) => f.name(i))).toHaveLength(want.length);
+    }
+  });
+
+  test('a taken head survives the next split head reusing the carry buffer', () => {
+    const p = new HTTPParser({ kind: 'request' });
+    const first = enc('GET /1 HTTP/1.1\r\nHost: first.example\r\nX-A: one-two-three\r\n\r\n');
+    // Fed in two pieces so the head is carried.
+    expect(p.execute(first, 0, 20)).toBe(ParseEvent.NeedMore);
+    expect(p.execute(first, 20, first.length)).toBe(ParseEvent.Head);
+    const kept = p.headFields();
+    expect(p.execute(first, p.offset, first.length)).toBe(ParseEvent.MessageEnd);
+    const second = enc(
+      'GET /2 HTTP/1.1\r\nHost: second.example.org\r\nX-B: zzzzzzzzzzzzzzzz\r\n\r\n',
+    );
+    expect(p.execute(second, 0, 20)).toBe(ParseEvent.NeedMore);
+    expect(p.execute(second, 20, second.length)).toBe(ParseEvent.Head);
+    expect(decode(kept)).toEqual(['Host=first.example', 'X-A=one-two-three']);
+    expect(decode(p.headFields())).toEqual(['Host=second.example.org', 'X-B=zzzzzzzzzzzzzzzz']);
+  });
+});
+
 describe('smuggling (CL.TE, TE.CL, TE.TE, chunk-size and header-name tricks, splitting)', () => {
   const rows: Row[] = [
     [

@@ -476,6 +476,86 @@ export function latin1(b: Uint8Array, s: number, e: number): string {
 }
 
 /**
+ * The fields of one parsed head, kept after the parser has moved on to the next message: what a
+ * server hands to a request object so that names and values are decoded only if a handler asks
+ * (most never do). Taken with {@link HTTPParser.headFields}; nothing is decoded when it is taken.
+ *
+ * Lifetime: when the head was parsed in place it shares the caller's buffer (valid while the
+ * caller does not overwrite those bytes, as the parser's own accessors are); a head that
+ * straddled reads is copied out of the parser's carry buffer, which the next head reuses.
+ *
+ * Like Node's `rawHeaders`, duplicates stay separate and wire order is kept; unlike it, names
+ * come in Go's canonical form on request.
+ */
+export class HeadFields {
+  /** Number of fields. */
+  readonly count: number;
+  /** Index of the request's `Host` field, -1 when it has none (a request has at most one). */
+  readonly hostIndex: number;
+  readonly #buf: Uint8Array;
+  readonly #offs: number[];
+  readonly #start: number;
+  readonly #end: number;
+  readonly #ascii: boolean;
+  #text: string | null = null;
+
+  /** Not for direct use: {@link HTTPParser.headFields} builds it. */
+  constructor(
+    buf: Uint8Array,
+    offs: number[],
+    count: number,
+    hostIndex: number,
+    start: number,
+    end: number,
+    ascii: boolean,
+  ) {
+    this.#buf = buf;
+    this.#offs = offs;
+    this.count = count;
+    this.hostIndex = hostIndex;
+    this.#start = start;
+    this.#end = end;
+    this.#ascii = ascii;
+  }
+
+  /** Name of field `i` as sent. */
+  name(i: number): string {
+    const o = this.#offs;
+    return this.#str(o[4 * i] as number, o[4 * i + 1] as number);
+  }
+
+  /** Name of field `i` in Go's canonical form (see {@link HTTPParser.canonicalHeaderName}). */
+  canonicalName(i: number): string {
+    const o = this.#offs;
+    const b = this.#buf;
+    const s = o[4 * i] as number;
+    const e = o[4 * i + 1] as number;
+    return commonName(b, s, e) ?? recase(b, s, e) ?? this.#str(s, e);
+  }
+
+  /** Value of field `i`, latin1, surrounding whitespace removed. */
+  value(i: number): string {
+    const o = this.#offs;
+    return this.#str(o[4 * i + 2] as number, o[4 * i + 3] as number);
+  }
+
+  // Same policy as the parser's own spans: short ones directly, longer ones as substrings of
+  // the head decoded once.
+  #str(s: number, e: number): string {
+    if (e <= s) return '';
+    let t = this.#text;
+    if (t === null) {
+      if (e - s <= 8) return short(this.#buf, s, e - s);
+      t = this.#ascii
+        ? asciiDecoder.decode(this.#buf.subarray(this.#start, this.#end))
+        : latin1(this.#buf, this.#start, this.#end);
+      this.#text = t;
+    }
+    return t.substring(s - this.#start, e - this.#start);
+  }
+}
+
+/**
  * A strict, incremental HTTP/1.1 parser for requests or responses, reusable across the messages
  * of one connection.
  *
@@ -848,6 +928,30 @@ export class HTTPParser {
   header(name: string): string | undefined {
     const i = this.headerIndex(name);
     return i < 0 ? undefined : this.headerValue(i);
+  }
+
+  /**
+   * The current head's fields as a {@link HeadFields} that outlives this message: offsets are
+   * copied (four numbers a field), bytes only when the head straddled reads. Costs no decoding;
+   * a server takes it for every request and decodes lazily.
+   */
+  headFields(): HeadFields {
+    const n = this.#fieldCount;
+    const f = this.#fields;
+    let buf = this.#headBuf;
+    let start = this.#headStart;
+    let end = this.#headEnd;
+    let shift = 0;
+    if (buf === this.#carry) {
+      // The carry buffer is refilled by the next split head: keep a copy of this one.
+      buf = buf.slice(start, end);
+      shift = start;
+      end -= start;
+      start = 0;
+    }
+    const offs = new Array<number>(4 * n);
+    for (let i = 0; i < 4 * n; i++) offs[i] = (f[i] as number) - shift;
+    return new HeadFields(buf, offs, n, this.#hostIndex, start, end, (this.#nonAscii & 2) === 0);
   }
 
   /** All fields as a flat `[name, value, name, value, …]` array (Node's `rawHeaders`). */
