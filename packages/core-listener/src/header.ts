@@ -140,6 +140,8 @@ function checkedKey(op: string, name: unknown): string {
   if (typeof name !== 'string') {
     throw new TypeError(`http: Header.${op}: header name must be a string, got ${typeof name}`);
   }
+  const hit = common.get(name);
+  if (hit !== undefined) return hit;
   let start = 0;
   if (name.length > TrailerPrefix.length && name.startsWith(TrailerPrefix)) {
     start = TrailerPrefix.length;
@@ -195,6 +197,22 @@ function checkedValue(op: string, key: string, value: unknown): string {
 export let appendTrusted: (h: Header, canonicalKey: string, value: string) => void;
 
 /**
+ * The map behind a header, keyed by canonical names, for the server's own reads of fields it
+ * names by their canonical constant (one lookup, no canonicalization). Read-only by convention;
+ * never exported from the package entry.
+ */
+export let headerFields: (h: Header) => ReadonlyMap<string, readonly string[]>;
+
+/**
+ * Copy-on-write for the response head. Go's `WriteHeader` clones the handler's header so that
+ * later changes do not reach the head; most handlers never change it again, so instead of a
+ * clone per response the header is lent: `onWrite` receives a copy of the lent state just
+ * before the first later change (`undefined` takes the loan back). Never exported from the
+ * package entry.
+ */
+export let lendHeader: (h: Header, onWrite: ((before: Header) => void) | undefined) => void;
+
+/**
  * A header of an HTTP message: canonical field names mapped to their values, in insertion order.
  * Go: `http.Header` (`map[string][]string`), with the same method names and results — `get` of a
  * missing key is `''`, `values` of one is empty — plus validation Go only does on the wire.
@@ -204,9 +222,15 @@ export let appendTrusted: (h: Header, canonicalKey: string, value: string) => vo
  */
 export class Header implements Iterable<[string, string[]]> {
   #map: Map<string, string[]> = new Map();
+  #lentTo: ((before: Header) => void) | undefined;
 
   static {
+    headerFields = (h) => h.#map;
+    lendHeader = (h, onWrite) => {
+      h.#lentTo = onWrite;
+    };
     appendTrusted = (h, key, value) => {
+      if (h.#lentTo !== undefined) h.#returnLoan();
       const vs = h.#map.get(key);
       if (vs === undefined) h.#map.set(key, [value]);
       else vs.push(value);
@@ -260,13 +284,16 @@ export class Header implements Iterable<[string, string[]]> {
   /** Replaces every value of `key` with `value`. Go: `Header.Set`. */
   set(key: string, value: string): void {
     const k = checkedKey('set', key);
-    this.#map.set(k, [checkedValue('set', k, value)]);
+    const v = checkedValue('set', k, value);
+    if (this.#lentTo !== undefined) this.#returnLoan();
+    this.#map.set(k, [v]);
   }
 
   /** Appends `value` to the values of `key`. Go: `Header.Add`. */
   add(key: string, value: string): void {
     const k = checkedKey('add', key);
     const v = checkedValue('add', k, value);
+    if (this.#lentTo !== undefined) this.#returnLoan();
     const vs = this.#map.get(k);
     if (vs === undefined) this.#map.set(k, [v]);
     else vs.push(v);
@@ -274,12 +301,20 @@ export class Header implements Iterable<[string, string[]]> {
 
   /** Removes every value of `key`; a missing key is not an error. Go: `Header.Del`. */
   delete(key: string): void {
+    if (this.#lentTo !== undefined) this.#returnLoan();
     this.#map.delete(canonicalHeaderKey(key));
   }
 
   /** Alias of {@link Header.delete} under Go's name (`Header.Del`). */
   del(key: string): void {
-    this.#map.delete(canonicalHeaderKey(key));
+    this.delete(key);
+  }
+
+  // The borrower gets the state it was lent before this header changes.
+  #returnLoan(): void {
+    const onWrite = this.#lentTo as (before: Header) => void;
+    this.#lentTo = undefined;
+    onWrite(new Header(this));
   }
 
   /** A deep copy: changing one never changes the other. Go: `Header.Clone`. */

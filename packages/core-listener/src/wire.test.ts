@@ -256,6 +256,49 @@ const rows: [name: string, req: ResponseRequest, h: Handler, wire: string, close
     'HTTP/1.1 200 OK\r\nDate: D\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
     false,
   ],
+  // Go's WriteHeader clones the header (`w.cw.header = w.handlerHeader.Clone()`): what the
+  // handler changes afterwards never reaches the head (TestHeaderToWire, "header change after
+  // WriteHeader is ignored"); this server lends the header instead of cloning it, so each kind
+  // of change must still be invisible.
+  [
+    'set after writeHeader is not in the head',
+    get11,
+    (w) => {
+      w.header().set('X-A', 'before');
+      w.writeHeader(200);
+      w.header().set('X-A', 'after');
+      w.header().set('X-B', 'new');
+      void w.write('ok');
+    },
+    'HTTP/1.1 200 OK\r\nX-A: before\r\nDate: D\r\nContent-Length: 2\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nok',
+    false,
+  ],
+  [
+    'add and delete after an implicit writeHeader are not in the head',
+    get11,
+    (w) => {
+      w.header().set('Content-Type', 'text/x-a');
+      w.header().add('X-A', '1');
+      void w.write('ok');
+      w.header().add('X-A', '2');
+      w.header().delete('Content-Type');
+    },
+    'HTTP/1.1 200 OK\r\nContent-Type: text/x-a\r\nX-A: 1\r\nDate: D\r\nContent-Length: 2\r\n\r\nok',
+    false,
+  ],
+  [
+    // Go logs it and drops the field from its clone only; the handler's map keeps it.
+    'an invalid Content-Length is dropped from the head, not from the handler header',
+    get11,
+    (w) => {
+      w.header().set('Content-Length', '1x');
+      w.writeHeader(200);
+      w.header().set('X-Seen', w.header().get('Content-Length'));
+      void w.write('ok');
+    },
+    'HTTP/1.1 200 OK\r\nDate: D\r\nContent-Length: 2\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nok',
+    false,
+  ],
 ];
 
 describe('ServerResponse on the wire (Go response/chunkWriter)', () => {

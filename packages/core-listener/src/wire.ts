@@ -21,7 +21,7 @@
  * charset=utf-8\r\n\r\nhello`.
  */
 import { ErrBodyNotAllowed, ErrContentLength, ErrHijacked, ErrNotSupported } from './errors.ts';
-import { canonicalHeaderKey, Header, TrailerPrefix } from './header.ts';
+import { canonicalHeaderKey, Header, headerFields, lendHeader, TrailerPrefix } from './header.ts';
 import {
   bodyAllowedForStatus,
   checkWriteHeaderCode,
@@ -187,6 +187,19 @@ function suppressed(code: number): number {
   return 0;
 }
 
+function firstValue(m: ReadonlyMap<string, readonly string[]>, k: string): string {
+  const vs = m.get(k);
+  return vs === undefined ? '' : (vs[0] as string);
+}
+
+function isDigits(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return s.length > 0;
+}
+
 function hasToken(v: string, token: string): boolean {
   for (const part of v.split(',')) if (part.trim().toLowerCase() === token) return true;
   return false;
@@ -199,8 +212,10 @@ const X_TRANSFER_ENCODING = 2;
 const X_CONNECTION = 4;
 const X_CONTENT_TYPE = 8;
 
+// Trailer:-prefixed keys announce trailers (Go's TrailerPrefix) and never go in the head.
 function excluded(k: string, mask: number): boolean {
   return (
+    k.startsWith(TrailerPrefix) ||
     ((mask & X_CONTENT_LENGTH) !== 0 && k === 'Content-Length') ||
     ((mask & X_TRANSFER_ENCODING) !== 0 && k === 'Transfer-Encoding') ||
     ((mask & X_CONNECTION) !== 0 && k === 'Connection') ||
@@ -208,13 +223,25 @@ function excluded(k: string, mask: number): boolean {
   );
 }
 
-/** Writes `fields` sorted by name, one line per value, leaving out the `mask`ed names. */
+/** Writes `fields` sorted by name (as Go's `Header.writeSubset`), leaving out the `mask`ed names. */
 function headLines(h: Header, mask: number): string {
+  const m = headerFields(h);
+  if (m.size === 1) {
+    // One field (usually Content-Type): nothing to sort, no list to build.
+    for (const [k, vs] of m) return excluded(k, mask) ? '' : fieldLines(k, vs);
+  }
   const keys: string[] = [];
-  for (const k of h.keys()) if (!excluded(k, mask) && !k.startsWith(TrailerPrefix)) keys.push(k);
+  for (const k of m.keys()) if (!excluded(k, mask)) keys.push(k);
   if (keys.length > 1) keys.sort();
   let out = '';
-  for (const k of keys) for (const v of h.values(k)) out += `${k}: ${v}\r\n`;
+  for (const k of keys) out += fieldLines(k, m.get(k) as readonly string[]);
+  return out;
+}
+
+function fieldLines(k: string, vs: readonly string[]): string {
+  if (vs.length === 1) return `${k}: ${vs[0] as string}\r\n`;
+  let out = '';
+  for (const v of vs) out += `${k}: ${v}\r\n`;
   return out;
 }
 
@@ -292,14 +319,27 @@ export class ServerResponse
     }
     this.#wroteHeader = true;
     this.status = code;
-    if (this.#header !== undefined) this.#snapshot = this.#header.clone();
-    const cl = this.#snapshot?.get('Content-Length') ?? '';
+    const h = this.#header;
+    if (h === undefined) return;
+    // The head is what the header holds now (Go clones it here). Once the handler has returned
+    // nothing can change it, so it is used as it is; before that it is lent, and copied only if
+    // the handler changes it again.
+    this.#snapshot = h;
+    if (!this.#handlerDone) {
+      lendHeader(h, (before) => {
+        this.#snapshot = before;
+      });
+    }
+    const cl = headerFields(h).get('Content-Length')?.[0] ?? '';
     if (cl !== '') {
-      if (/^\d+$/.test(cl) && Number(cl) <= Number.MAX_SAFE_INTEGER) {
+      if (isDigits(cl) && Number(cl) <= Number.MAX_SAFE_INTEGER) {
         this.#contentLength = Number(cl);
       } else {
         this.#sink.log(`http: invalid Content-Length of ${JSON.stringify(cl)}`);
-        this.#snapshot?.delete('Content-Length');
+        lendHeader(h, undefined);
+        const own = h.clone();
+        own.delete('Content-Length');
+        this.#snapshot = own;
       }
     }
   }
@@ -438,6 +478,8 @@ export class ServerResponse
     const ka = this.#keepAlives;
     const keepAlives = typeof ka === 'boolean' ? ka : ka.keepAlivesEnabled();
     const header = this.#snapshot ?? this.#header ?? emptyHeader;
+    // Lookups by canonical constant straight in the map: no name to canonicalize.
+    const m = headerFields(header);
     let exclude = 0;
     let contentLength: number | undefined;
     let contentType = '';
@@ -447,7 +489,7 @@ export class ServerResponse
     // A handler that set no field at all (the common case) skips every lookup below.
     const empty = header.size === 0;
     let trailers = false;
-    for (const v of empty ? noValues : header.values('Trailer')) {
+    for (const v of empty ? noValues : (m.get('Trailer') ?? noValues)) {
       for (const part of v.split(',')) {
         const k = canonicalHeaderKey(part.trim());
         if (k === '') continue;
@@ -457,7 +499,7 @@ export class ServerResponse
     }
     if (!empty) for (const k of header.keys()) if (k.startsWith(TrailerPrefix)) trailers = true;
 
-    const te = empty ? '' : header.get('Transfer-Encoding');
+    const te = empty ? '' : firstValue(m, 'Transfer-Encoding');
     const hasTE = te !== '';
 
     // A finished handler that never set a length gets one, even 0, which keeps HTTP/1.0
@@ -467,7 +509,7 @@ export class ServerResponse
       !trailers &&
       !hasTE &&
       bodyAllowedForStatus(code) &&
-      (empty || header.get('Content-Length') === '') &&
+      (empty || firstValue(m, 'Content-Length') === '') &&
       (!isHEAD || size > 0)
     ) {
       this.#contentLength = size;
@@ -476,23 +518,23 @@ export class ServerResponse
 
     if (req.wants10KeepAlive && keepAlives) {
       const sentLength =
-        (!empty && header.get('Content-Length') !== '') || contentLength !== undefined;
-      if (sentLength && !empty && header.get('Connection') === 'keep-alive') {
+        (!empty && firstValue(m, 'Content-Length') !== '') || contentLength !== undefined;
+      if (sentLength && !empty && firstValue(m, 'Connection') === 'keep-alive') {
         this.closeAfterReply = false;
       }
     }
     const hasCL = this.#contentLength !== -1;
     if (req.wants10KeepAlive && (isHEAD || hasCL || !bodyAllowedForStatus(code))) {
-      if (empty || !header.has('Connection')) connection = 'keep-alive';
+      if (empty || !m.has('Connection')) connection = 'keep-alive';
     } else if (req.protoMinor < 1 || req.wantsClose) {
       this.closeAfterReply = true;
     }
-    if ((!empty && header.get('Connection') === 'close') || !keepAlives) {
+    if ((!empty && firstValue(m, 'Connection') === 'close') || !keepAlives) {
       this.closeAfterReply = true;
     }
 
     if (bodyAllowedForStatus(code)) {
-      if ((empty || !header.has('Content-Type')) && !hasTE && size > 0) {
+      if ((empty || !m.has('Content-Type')) && !hasTE && size > 0) {
         const bytes = headBytes(parts, sniffLen);
         contentType = detectContentType(bytes, sniffLength);
       }
@@ -533,7 +575,7 @@ export class ServerResponse
 
     if (
       this.closeAfterReply &&
-      (!keepAlives || empty || !hasToken(header.get('Connection'), 'close'))
+      (!keepAlives || empty || !hasToken(firstValue(m, 'Connection'), 'close'))
     ) {
       exclude |= X_CONNECTION;
       if (req.protoMinor >= 1) connection = 'close';
@@ -543,12 +585,14 @@ export class ServerResponse
     // Only values a handler set can hold bytes above 0x7F; everything else here is ASCII.
     const ascii = lines === '' || !nonASCII.test(lines);
     let head = statusLine(req.protoMinor, code) + lines;
-    if (empty || !header.has('Date')) head += `Date: ${httpDate()}\r\n`;
+    if (empty || !m.has('Date')) head += `Date: ${httpDate()}\r\n`;
     if (contentLength !== undefined) head += `Content-Length: ${contentLength}\r\n`;
     if (contentType !== '') head += `Content-Type: ${contentType}\r\n`;
     if (connection !== '') head += `Connection: ${connection}\r\n`;
     if (transferEncoding !== '') head += `Transfer-Encoding: ${transferEncoding}\r\n`;
     this.#sink.pushLatin1(`${head}\r\n`, ascii);
+    // The head is out: later changes to the header (trailers) need no copy of it.
+    if (this.#header !== undefined) lendHeader(this.#header, undefined);
   }
 }
 
