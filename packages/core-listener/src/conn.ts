@@ -547,7 +547,7 @@ export class HTTPConn implements ResponseSink, ContextProvider {
       method,
       target,
       proto: minor === 1 ? 'HTTP/1.1' : 'HTTP/1.0',
-      rawHeader: p.rawHeaders(),
+      fields: p.headFields(),
       remoteAddr: this.#remoteAddr,
       body: this.#bodyDone ? null : new BodyReader(this),
       contentLength,

@@ -61,6 +61,7 @@ export {
   type BodyInit,
   type ContextProvider,
   Request,
+  type RequestFields,
   type RequestInit,
   type TLSInfo,
 } from './request.ts';

@@ -52,6 +52,12 @@ export interface RequestInit {
    * a handler that never looks at the header never pays for canonical keys and a map.
    */
   rawHeader?: readonly string[];
+  /**
+   * For servers: the fields of the head as a parser holds them (http-parser's `HeadFields`),
+   * decoded only when `header` or `host` is first read. As in Go's server (`conn.readRequest`
+   * deletes it), the `Host` field becomes `host` and is left out of `header`.
+   */
+  fields?: RequestFields;
   /** Host the request is for; default: the target's host, else the `Host` header. */
   host?: string;
   /** Network address of the client, `ip:port`. */
@@ -71,6 +77,18 @@ export interface RequestInit {
    * cancellable context only for handlers that look at it); default `Context.background()`.
    */
   context?: Context | ContextProvider;
+}
+
+/** A parsed head's fields, decoded on demand. For servers; http-parser's `HeadFields` is one. */
+export interface RequestFields {
+  /** Number of fields, duplicates counted. */
+  readonly count: number;
+  /** Index of the `Host` field, -1 when there is none. */
+  readonly hostIndex: number;
+  /** Name of field `i`, canonical as `Header` keys it. */
+  canonicalName(i: number): string;
+  /** Value of field `i`, already validated. */
+  value(i: number): string;
 }
 
 /** Supplies a request's context on first use. For servers and adapters. */
@@ -142,6 +160,7 @@ export class Request {
   proto: string;
   #header: Header | undefined;
   #rawHeader: readonly string[] | undefined;
+  #fields: RequestFields | undefined;
   /** The client's network address, `ip:port`. */
   remoteAddr: string;
   /** Declared body length in bytes; -1 when unknown (chunked or none declared). */
@@ -181,9 +200,10 @@ export class Request {
     this.#url = init.url;
     this.proto = init.proto ?? 'HTTP/1.1';
     if (init.header instanceof Header) this.#header = init.header;
-    else if (init.header !== undefined || init.rawHeader === undefined) {
-      this.#header = new Header(init.header);
-    } else this.#rawHeader = init.rawHeader;
+    else if (init.header !== undefined) this.#header = new Header(init.header);
+    else if (init.fields !== undefined) this.#fields = init.fields;
+    else if (init.rawHeader !== undefined) this.#rawHeader = init.rawHeader;
+    else this.#header = new Header();
     this.#host = init.host;
     this.remoteAddr = init.remoteAddr ?? '';
     const src = toSource(init.body);
@@ -203,9 +223,16 @@ export class Request {
   get header(): Header {
     if (this.#header === undefined) {
       const h = new Header();
-      const raw = this.#rawHeader ?? [];
-      for (let i = 0; i + 1 < raw.length; i += 2) {
-        appendTrusted(h, canonicalHeaderKey(raw[i] as string), raw[i + 1] as string);
+      const f = this.#fields;
+      if (f !== undefined) {
+        for (let i = 0; i < f.count; i++) {
+          if (i !== f.hostIndex) appendTrusted(h, f.canonicalName(i), f.value(i));
+        }
+      } else {
+        const raw = this.#rawHeader ?? [];
+        for (let i = 0; i + 1 < raw.length; i += 2) {
+          appendTrusted(h, canonicalHeaderKey(raw[i] as string), raw[i + 1] as string);
+        }
       }
       this.#header = h;
       this.#rawHeader = undefined;
@@ -214,8 +241,11 @@ export class Request {
   }
 
   set header(h: Header) {
+    // The received Host lives only in the fields: take it before they go.
+    if (this.#fields !== undefined) void this.host;
     this.#header = h;
     this.#rawHeader = undefined;
+    this.#fields = undefined;
   }
 
   /**
@@ -238,7 +268,15 @@ export class Request {
   get host(): string {
     if (this.#host === undefined) {
       const fromTarget = this.requestURI.charCodeAt(0) === 0x2f ? '' : this.url.host;
-      this.#host = fromTarget !== '' ? fromTarget : this.header.get('Host');
+      const f = this.#fields;
+      this.#host =
+        fromTarget !== ''
+          ? fromTarget
+          : f !== undefined
+            ? f.hostIndex < 0
+              ? ''
+              : f.value(f.hostIndex)
+            : this.header.get('Host');
     }
     return this.#host;
   }
@@ -327,7 +365,8 @@ export class Request {
       context: this.context(),
     });
     if (url !== undefined) r.#url = url;
-    r.#host = this.#host;
+    // Read now: a server request keeps its Host only here, not in the header being copied.
+    r.#host = this.host;
     r.tls = this.tls;
     r.pattern = this.pattern;
     r.#body = this.#body;

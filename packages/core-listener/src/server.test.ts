@@ -3,6 +3,7 @@ import { connect, type Socket } from 'node:net';
 import type { ConnState } from './conn.ts';
 import { ErrAbortHandler, ErrServerClosed } from './errors.ts';
 import type { HandlerLike } from './handler.ts';
+import { Header } from './header.ts';
 import { listen, openNetResources } from './net.ts';
 import type { Request } from './request.ts';
 import {
@@ -113,6 +114,38 @@ describe.each(backends)('%s backend: one connection (Go conn.serve)', (backend) 
     );
     c.s.write('GET /again HTTP/1.1\r\nHost: x\r\n\r\n');
     expect(await c.read(completeResponses(1))).toEndWith('Hello, World!');
+  });
+
+  // Go conn.readRequest: `delete(req.Header, "Host")` after `req.Host` took it (from the
+  // target when it is absolute-form, RFC 9112 §3.2.2); every other field stays, duplicates too.
+  const hostRows: { name: string; request: string; want: string }[] = [
+    {
+      name: 'origin-form: Host moves to r.host',
+      request: 'GET /a HTTP/1.1\r\nhost: Example.COM:8080\r\nX-A: 1\r\nx-a: 2\r\n\r\n',
+      want: 'host=Example.COM:8080 hasHost=false X-A=1,2 copy=Example.COM:8080 replaced=Example.COM:8080',
+    },
+    {
+      name: 'absolute-form: the target wins over the field',
+      request: 'GET http://target.example/a HTTP/1.1\r\nHost: field.example\r\n\r\n',
+      want: 'host=target.example hasHost=false X-A= copy=target.example replaced=target.example',
+    },
+    {
+      name: 'HTTP/1.0 without Host: empty',
+      request: 'GET /a HTTP/1.0\r\nX-A: z\r\n\r\n',
+      want: 'host= hasHost=false X-A=z copy= replaced=',
+    },
+  ];
+  test.each(hostRows)('$name', async ({ request, want }) => {
+    const { port } = await start(backend, (w: ResponseWriter, r: Request) => {
+      const copy = r.withContext(r.context());
+      const seen = `host=${r.host} hasHost=${r.header.has('Host')} X-A=${r.header.values('X-A').join(',')}`;
+      const other = r.clone(r.context());
+      other.header = new Header();
+      void w.write(`${seen} copy=${copy.host} replaced=${other.host}`);
+    });
+    const c = await client(port);
+    c.s.write(request);
+    expect(await c.read(completeResponses(1))).toEndWith(`\r\n\r\n${want}`);
   });
 
   test('pipelined requests are answered in order, in one write', async () => {
