@@ -198,7 +198,6 @@ class XMLEncoder {
     this.#seen.add(v);
     const entries = v instanceof Map ? [...v] : Object.entries(v);
     let attrs = '';
-    let body = '';
     const outer = this.out;
     this.out = '';
     for (const [k, child] of entries) {
@@ -219,8 +218,7 @@ class XMLEncoder {
       }
       this.element(key, child);
     }
-    body = this.out;
-    this.out = `${outer}<${name}${attrs}>${body}</${name}>`;
+    this.out = `${outer}<${name}${attrs}>${this.out}</${name}>`;
     this.#seen.delete(v);
   }
 }

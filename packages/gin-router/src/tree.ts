@@ -25,6 +25,12 @@
  * static `/all/cc`. On a miss it recommends a trailing-slash redirect (TSR) when the path with
  * (or without) a final `/` has a handler.
  *
+ * The walk never slices the request path: it advances an offset and compares char codes, so
+ * gin's "remaining path" is `path.slice(pos)` only in the reader's head. Results are prebuilt
+ * (one frozen `NodeValue` per route, two shared ones for a miss), parameter names are computed
+ * when a wildcard node is created, and a backtracking point is an offset. A static hit therefore
+ * allocates nothing; a parameter costs its `Param` and its value string.
+ *
  * # Worked example
  *
  * Routes `/search/`, `/search/:query`, `/src/*filepath` build
