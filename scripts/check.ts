@@ -1,11 +1,17 @@
 /**
  * Everything CI checks, in order, stopping at the first red step: format and lint (Biome), the
  * import table, `tsc -b` (type-checks every project and builds every package's dist), then every
- * test with `bun test`. It ends with one line `N passed, N failed` counted from bun's JUnit report,
- * and exits non-zero when a step fails, a test fails, or no test ran at all.
+ * test with `bun test`, then the release checks (issue 13), each printing its own rows:
+ * scripts/release-check.ts (pack, publint, arethetypeswrong), scripts/consumer.ts (the tarballs
+ * installed with npm on Node and with Bun, type-checked and served), scripts/docs.ts --check (every
+ * export documented, the API reference renders) and scripts/release.ts --dry-run (the release flow
+ * on a throwaway clone). It ends with one line `N passed, N failed` — bun's JUnit counts plus the
+ * release rows — and exits non-zero when a step fails, a test or row fails, or no test ran at all.
  */
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { countRows } from './release-lib.ts';
 
 const root = resolve(import.meta.dir, '..');
 const bin = (name: string) => join(root, 'node_modules/.bin', name);
@@ -33,6 +39,56 @@ export function countJUnit(xml: string): { passed: number; failed: number; skipp
   const failed = attr('failures') + attr('errors');
   const skipped = attr('skipped');
   return { passed: tests - failed - skipped, failed, skipped };
+}
+
+/**
+ * Runs one release script, shows its output, and returns its rows; a script that crashed before
+ * its closing line counts as one failure.
+ */
+function rowsOf(title: string, args: string[]): { passed: number; failed: number } {
+  const started = performance.now();
+  console.log(`\n── ${title}: bun ${args.join(' ').replaceAll(root, '.')}`);
+  const p = Bun.spawnSync([process.execPath, ...args], {
+    cwd: root,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  });
+  const out = `${p.stdout.toString()}${p.stderr.toString()}`;
+  process.stdout.write(out);
+  const counts = countRows(out) ?? { passed: 0, failed: 1 };
+  if (p.exitCode !== 0 && counts.failed === 0) counts.failed = 1;
+  const took = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(`── ${title}: ${counts.passed} passed, ${counts.failed} failed (${took}s)`);
+  return counts;
+}
+
+function releaseChecks(): { passed: number; failed: number } {
+  step('install tools/release (publint, attw, typedoc, TypeScript 5.9)', [
+    process.execPath,
+    'install',
+    '--frozen-lockfile',
+    '--cwd',
+    join(root, 'tools/release'),
+  ]);
+  const packs = mkdtempSync(join(tmpdir(), 'servehttp-packs-'));
+  try {
+    const all = [
+      rowsOf('release: pack + publint + attw', ['scripts/release-check.ts', '--out', packs]),
+      rowsOf('release: consumer projects (npm + Node, Bun)', [
+        'scripts/consumer.ts',
+        '--tarballs',
+        packs,
+      ]),
+      rowsOf('release: API docs', ['scripts/docs.ts', '--check']),
+      rowsOf('release: dry run of the release flow', ['scripts/release.ts', '--dry-run']),
+    ];
+    return {
+      passed: all.reduce((n, c) => n + c.passed, 0),
+      failed: all.reduce((n, c) => n + c.failed, 0),
+    };
+  } finally {
+    rmSync(packs, { recursive: true, force: true });
+  }
 }
 
 if (import.meta.main) {
@@ -72,6 +128,10 @@ if (import.meta.main) {
     counts.failed = 1;
     console.log(`── tests: bun test exited ${t.exitCode} outside any test`);
   }
-  console.log(`${counts.passed} passed, ${counts.failed} failed${skipped}`);
-  process.exit(ok ? 0 : 1);
+  console.log(`── tests: ${counts.passed} passed, ${counts.failed} failed${skipped}`);
+  const release = releaseChecks();
+  const passed = counts.passed + release.passed;
+  const failed = counts.failed + release.failed;
+  console.log(`${passed} passed, ${failed} failed${skipped}`);
+  process.exit(ok && release.failed === 0 ? 0 : 1);
 }

@@ -77,7 +77,9 @@ function version(base: string, docs: boolean): void {
   if (docs) must('API docs', [bun, 'scripts/docs.ts'], base);
   const after = sharedVersion(base);
   console.log(`release: ${before} → ${after} for ${PACKAGES.length} packages.`);
-  console.log(`Review the changelogs, then commit them all: git add -A && git commit -m "Release ${after}"`);
+  console.log(
+    `Review the changelogs, then commit them all: git add -A && git commit -m "Release ${after}"`,
+  );
 }
 
 function publish(base: string, dryRun: boolean): void {
@@ -100,14 +102,15 @@ function publish(base: string, dryRun: boolean): void {
   must('check the tarballs', [bun, 'scripts/release-check.ts'], base);
   for (const p of pkgs) {
     const tag = tagOf(p.manifest);
-    const known = run(['npm', 'view', `${p.manifest.name}@${v}`, 'version'], { cwd: base });
-    if (!dryRun && known.code === 0 && known.out.trim() === v) {
+    const known = dryRun
+      ? undefined
+      : run(['npm', 'view', `${p.manifest.name}@${v}`, 'version'], { cwd: base });
+    if (known !== undefined && known.code === 0 && known.out.trim() === v) {
       console.log(`── ${p.manifest.name}@${v} is on the registry already; skipped`);
     } else {
       const cmd = [bun, 'publish', ...(dryRun ? ['--dry-run'] : [])];
-      // A dry run needs no credentials, but bun asks for some before it gets that far.
-      const env =
-        dryRun && !process.env.NPM_CONFIG_TOKEN ? { NPM_CONFIG_TOKEN: 'dry-run' } : undefined;
+      // A dry run sends nothing, but bun asks for a token before it gets that far: give a dummy.
+      const env = dryRun ? { NPM_CONFIG_TOKEN: 'dry-run' } : undefined;
       const out = must(`publish ${p.manifest.name}`, cmd, p.dir, env);
       if (!out.includes(`${p.manifest.name}@${v}`)) {
         throw new Error(`release: bun publish did not report ${p.manifest.name}@${v}:\n${out}`);
@@ -126,14 +129,26 @@ function publish(base: string, dryRun: boolean): void {
   );
 }
 
-/** What the dry run compares before and after, to prove this repository was left alone. */
+/**
+ * What the dry run compares before and after, to prove this repository was left alone: HEAD, the
+ * release tags, and every file the flow writes (manifests, lockfile, changelogs, changesets). Not
+ * the whole `git status`: on a shared machine other work may change other files meanwhile.
+ */
 function repoState(): string {
-  const parts = [
-    run(['git', 'rev-parse', 'HEAD'], { cwd: root }).out,
-    run(['git', 'status', '--porcelain'], { cwd: root }).out,
-    run(['git', 'tag', '-l', '@servehttp/*'], { cwd: root }).out,
+  const files = [
+    'package.json',
+    'bun.lockb',
+    ...PACKAGES.flatMap((p) => [`packages/${p}/package.json`, `packages/${p}/CHANGELOG.md`]),
+    ...readdirSync(join(root, '.changeset')).map((f) => `.changeset/${f}`),
   ];
-  return parts.join('\n');
+  const hashes = files.map((f) =>
+    existsSync(join(root, f)) ? run(['git', 'hash-object', f], { cwd: root }).out.trim() : '-',
+  );
+  return [
+    run(['git', 'rev-parse', 'HEAD'], { cwd: root }).out,
+    run(['git', 'tag', '-l', '@servehttp/*'], { cwd: root }).out,
+    ...files.map((f, i) => `${f} ${hashes[i]}`),
+  ].join('\n');
 }
 
 function dryRun(): number {
@@ -189,7 +204,10 @@ function dryRun(): number {
   } finally {
     rmSync(copy, { recursive: true, force: true });
   }
-  rows.row('this repository is untouched (HEAD, status, tags)', repoState() === before);
+  rows.row(
+    'this repository is untouched (HEAD, tags, manifests, lockfile, changesets)',
+    repoState() === before,
+  );
   return rows.finish();
 }
 
