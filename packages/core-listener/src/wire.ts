@@ -187,11 +187,6 @@ function suppressed(code: number): number {
   return 0;
 }
 
-function firstValue(m: ReadonlyMap<string, readonly string[]>, k: string): string {
-  const vs = m.get(k);
-  return vs === undefined ? '' : (vs[0] as string);
-}
-
 function isDigits(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -486,20 +481,50 @@ export class ServerResponse
     let connection = '';
     let transferEncoding = '';
 
-    // A handler that set no field at all (the common case) skips every lookup below.
-    const empty = header.size === 0;
+    // The fields that steer the head, found in one pass over what the handler set (usually
+    // nothing, or a Content-Type): no lookup per rule.
+    const empty = m.size === 0;
     let trailers = false;
-    for (const v of empty ? noValues : (m.get('Trailer') ?? noValues)) {
-      for (const part of v.split(',')) {
-        const k = canonicalHeaderKey(part.trim());
-        if (k === '') continue;
-        trailers = true;
-        if (validTrailerHeader(k)) (this.#trailers ??= []).push(k);
+    let te = '';
+    let clField = '';
+    let connField = '';
+    let hasConnection = false;
+    let hasContentType = false;
+    let hasDate = false;
+    if (!empty) {
+      for (const [k, vs] of m) {
+        switch (k) {
+          case 'Content-Type':
+            hasContentType = true;
+            break;
+          case 'Content-Length':
+            clField = vs[0] as string;
+            break;
+          case 'Transfer-Encoding':
+            te = vs[0] as string;
+            break;
+          case 'Connection':
+            hasConnection = true;
+            connField = vs[0] as string;
+            break;
+          case 'Date':
+            hasDate = true;
+            break;
+          case 'Trailer':
+            for (const v of vs) {
+              for (const part of v.split(',')) {
+                const name = canonicalHeaderKey(part.trim());
+                if (name === '') continue;
+                trailers = true;
+                if (validTrailerHeader(name)) (this.#trailers ??= []).push(name);
+              }
+            }
+            break;
+          default:
+            if (k.startsWith(TrailerPrefix)) trailers = true;
+        }
       }
     }
-    if (!empty) for (const k of header.keys()) if (k.startsWith(TrailerPrefix)) trailers = true;
-
-    const te = empty ? '' : firstValue(m, 'Transfer-Encoding');
     const hasTE = te !== '';
 
     // A finished handler that never set a length gets one, even 0, which keeps HTTP/1.0
@@ -509,7 +534,7 @@ export class ServerResponse
       !trailers &&
       !hasTE &&
       bodyAllowedForStatus(code) &&
-      (empty || firstValue(m, 'Content-Length') === '') &&
+      clField === '' &&
       (!isHEAD || size > 0)
     ) {
       this.#contentLength = size;
@@ -517,24 +542,23 @@ export class ServerResponse
     }
 
     if (req.wants10KeepAlive && keepAlives) {
-      const sentLength =
-        (!empty && firstValue(m, 'Content-Length') !== '') || contentLength !== undefined;
-      if (sentLength && !empty && firstValue(m, 'Connection') === 'keep-alive') {
+      const sentLength = clField !== '' || contentLength !== undefined;
+      if (sentLength && connField === 'keep-alive') {
         this.closeAfterReply = false;
       }
     }
     const hasCL = this.#contentLength !== -1;
     if (req.wants10KeepAlive && (isHEAD || hasCL || !bodyAllowedForStatus(code))) {
-      if (empty || !m.has('Connection')) connection = 'keep-alive';
+      if (!hasConnection) connection = 'keep-alive';
     } else if (req.protoMinor < 1 || req.wantsClose) {
       this.closeAfterReply = true;
     }
-    if ((!empty && firstValue(m, 'Connection') === 'close') || !keepAlives) {
+    if (connField === 'close' || !keepAlives) {
       this.closeAfterReply = true;
     }
 
     if (bodyAllowedForStatus(code)) {
-      if ((empty || !m.has('Content-Type')) && !hasTE && size > 0) {
+      if (!hasContentType && !hasTE && size > 0) {
         const bytes = headBytes(parts, sniffLen);
         contentType = detectContentType(bytes, sniffLength);
       }
@@ -573,10 +597,7 @@ export class ServerResponse
     }
     if (this.#chunking) exclude |= X_CONTENT_LENGTH;
 
-    if (
-      this.closeAfterReply &&
-      (!keepAlives || empty || !hasToken(firstValue(m, 'Connection'), 'close'))
-    ) {
+    if (this.closeAfterReply && (!keepAlives || !hasToken(connField, 'close'))) {
       exclude |= X_CONNECTION;
       if (req.protoMinor >= 1) connection = 'close';
     }
@@ -585,7 +606,7 @@ export class ServerResponse
     // Only values a handler set can hold bytes above 0x7F; everything else here is ASCII.
     const ascii = lines === '' || !nonASCII.test(lines);
     let head = statusLine(req.protoMinor, code) + lines;
-    if (empty || !m.has('Date')) head += `Date: ${httpDate()}\r\n`;
+    if (!hasDate) head += `Date: ${httpDate()}\r\n`;
     if (contentLength !== undefined) head += `Content-Length: ${contentLength}\r\n`;
     if (contentType !== '') head += `Content-Type: ${contentType}\r\n`;
     if (connection !== '') head += `Connection: ${connection}\r\n`;
@@ -598,6 +619,5 @@ export class ServerResponse
 
 const emptyBody = new Uint8Array(0);
 const emptyHeader = new Header();
-const noValues: readonly string[] = [];
 const nonASCII = /[\u0080-\uffff]/;
 const noBodyExclusions = X_CONTENT_LENGTH | X_TRANSFER_ENCODING;
