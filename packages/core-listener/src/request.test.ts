@@ -480,6 +480,28 @@ describe('Request', () => {
       expect(r.header.get('X-A')).toBe('2');
     });
 
+    test('is shallow even before the header was decoded: copies share what is built later', () => {
+      // A server request decodes its header on first read; a copy taken before that must still
+      // share one map with the original (Go's copies share r.Header), and a copy whose header
+      // is replaced must not change the original's.
+      const r = new Request({ target: '/a', rawHeader: ['x-a', '1', 'Host', 'h'] });
+      const r2 = r.withContext(Context.background());
+      const r3 = r.withBody('new body');
+      r2.header.add('X-B', '2');
+      expect(r.header).toBe(r2.header);
+      expect(r3.header).toBe(r.header);
+      expect(r.header.values('X-B')).toEqual(['2']);
+      expect(r.trailer).toBe(r3.trailer);
+      r3.header = new Header({ 'X-C': '3' });
+      expect(r.header.has('X-C')).toBe(false);
+      expect(r2.header.get('X-A')).toBe('1');
+      const deep = r.clone(Context.background());
+      deep.header.set('X-A', 'changed');
+      deep.trailer.set('X-T', 't');
+      expect(r.header.get('X-A')).toBe('1');
+      expect(r.trailer.size).toBe(0);
+    });
+
     test('copies the other fields', () => {
       const tls = { serverName: 'h' };
       const r = new Request({

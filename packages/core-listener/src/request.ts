@@ -112,6 +112,33 @@ interface BodyState {
   stream: ReadableStream<Uint8Array> | undefined;
 }
 
+// The header and trailer of a request and of its shallow copies (Go's copies share one Header
+// map and one Trailer map), each built on first read: most handlers read neither.
+interface HeaderCell {
+  header: Header | undefined;
+  trailer: Header | undefined;
+  fields: RequestFields | undefined;
+  raw: readonly string[] | undefined;
+}
+
+function buildHeader(c: HeaderCell): Header {
+  const h = new Header();
+  const f = c.fields;
+  if (f !== undefined) {
+    for (let i = 0; i < f.count; i++) {
+      if (i !== f.hostIndex) appendTrusted(h, f.canonicalName(i), f.value(i));
+    }
+  } else if (c.raw !== undefined) {
+    const raw = c.raw;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      appendTrusted(h, canonicalHeaderKey(raw[i] as string), raw[i + 1] as string);
+    }
+  }
+  c.header = h;
+  c.raw = undefined;
+  return h;
+}
+
 // Shared by every request without a body: with no source, nothing ever changes it.
 const noBody: BodyState = { src: null, used: false, stream: undefined };
 
@@ -158,15 +185,11 @@ export class Request {
   readonly requestURI: string;
   /** `HTTP/1.1` or `HTTP/1.0` (or `HTTP/2.0`). */
   proto: string;
-  #header: Header | undefined;
-  #rawHeader: readonly string[] | undefined;
-  #fields: RequestFields | undefined;
+  #cell: HeaderCell;
   /** The client's network address, `ip:port`. */
   remoteAddr: string;
   /** Declared body length in bytes; -1 when unknown (chunked or none declared). */
   contentLength: number;
-  /** Trailer fields, known after a chunked body has been read to the end. */
-  trailer: Header;
   /** True when the connection will close after this request. Go: `Request.Close`. */
   close: boolean;
   /** TLS facts, or `undefined` for plain TCP. Go: `Request.TLS`. */
@@ -199,11 +222,13 @@ export class Request {
     this.requestURI = init.target;
     this.#url = init.url;
     this.proto = init.proto ?? 'HTTP/1.1';
-    if (init.header instanceof Header) this.#header = init.header;
-    else if (init.header !== undefined) this.#header = new Header(init.header);
-    else if (init.fields !== undefined) this.#fields = init.fields;
-    else if (init.rawHeader !== undefined) this.#rawHeader = init.rawHeader;
-    else this.#header = new Header();
+    const h = init.header;
+    this.#cell = {
+      header: h === undefined || h instanceof Header ? h : new Header(h),
+      trailer: init.trailer,
+      fields: h === undefined ? init.fields : undefined,
+      raw: h === undefined && init.fields === undefined ? init.rawHeader : undefined,
+    };
     this.#host = init.host;
     this.remoteAddr = init.remoteAddr ?? '';
     const src = toSource(init.body);
@@ -211,7 +236,6 @@ export class Request {
     // Go: 0 for no body, the length of an in-memory one, -1 (unknown) for a stream.
     this.contentLength =
       init.contentLength ?? (src === null ? 0 : src instanceof Uint8Array ? src.length : -1);
-    this.trailer = init.trailer ?? new Header();
     this.close = init.close ?? false;
     this.tls = init.tls;
     const ctx = init.context;
@@ -221,31 +245,28 @@ export class Request {
 
   /** The request header. Go: `Request.Header`. */
   get header(): Header {
-    if (this.#header === undefined) {
-      const h = new Header();
-      const f = this.#fields;
-      if (f !== undefined) {
-        for (let i = 0; i < f.count; i++) {
-          if (i !== f.hostIndex) appendTrusted(h, f.canonicalName(i), f.value(i));
-        }
-      } else {
-        const raw = this.#rawHeader ?? [];
-        for (let i = 0; i + 1 < raw.length; i += 2) {
-          appendTrusted(h, canonicalHeaderKey(raw[i] as string), raw[i + 1] as string);
-        }
-      }
-      this.#header = h;
-      this.#rawHeader = undefined;
-    }
-    return this.#header;
+    const c = this.#cell;
+    return c.header ?? buildHeader(c);
   }
 
+  /** Replaces this request's header; shallow copies made before keep the old one, as in Go. */
   set header(h: Header) {
     // The received Host lives only in the fields: take it before they go.
-    if (this.#fields !== undefined) void this.host;
-    this.#header = h;
-    this.#rawHeader = undefined;
-    this.#fields = undefined;
+    if (this.#cell.fields !== undefined) void this.host;
+    this.#cell = { header: h, trailer: this.trailer, fields: undefined, raw: undefined };
+  }
+
+  /** Trailer fields, known after a chunked body has been read to the end. Go: `Request.Trailer`. */
+  get trailer(): Header {
+    const c = this.#cell;
+    c.trailer ??= new Header();
+    return c.trailer;
+  }
+
+  /** Replaces this request's trailer map; shallow copies made before keep the old one. */
+  set trailer(t: Header) {
+    const c = this.#cell;
+    this.#cell = { header: this.header, trailer: t, fields: c.fields, raw: undefined };
   }
 
   /**
@@ -268,7 +289,7 @@ export class Request {
   get host(): string {
     if (this.#host === undefined) {
       const fromTarget = this.requestURI.charCodeAt(0) === 0x2f ? '' : this.url.host;
-      const f = this.#fields;
+      const f = this.#cell.fields;
       this.#host =
         fromTarget !== ''
           ? fromTarget
@@ -319,8 +340,7 @@ export class Request {
     if (!(ctx instanceof Context)) {
       throw new TypeError('http: Request.withContext: ctx must be a Context');
     }
-    const r = this.#copy(this.header, this.trailer, this.#url);
-    r.#ctx = ctx;
+    const r = this.#copy(this.#cell, this.#url, ctx);
     return r;
   }
 
@@ -331,7 +351,7 @@ export class Request {
    * @throws {TypeError} for a body of an unsupported type.
    */
   withBody(body: BodyInit | null, contentLength?: number): Request {
-    const r = this.#copy(this.header, this.trailer, this.#url);
+    const r = this.#copy(this.#cell, this.#url, this.context());
     const src = toSource(body);
     r.#body = src === null ? noBody : { src, used: false, stream: undefined };
     r.contentLength =
@@ -347,26 +367,29 @@ export class Request {
     const u = this.#url;
     // A fresh URL object, so the copy's cached query() is its own (Go deep-copies URL).
     const url = u === undefined ? undefined : new RequestURL(u);
-    const r = this.#copy(this.header.clone(), this.trailer.clone(), url);
-    r.#ctx = ctx;
-    return r;
+    const cell: HeaderCell = {
+      header: this.header.clone(),
+      trailer: this.trailer.clone(),
+      fields: this.#cell.fields,
+      raw: undefined,
+    };
+    return this.#copy(cell, url, ctx);
   }
 
-  #copy(header: Header, trailer: Header, url: RequestURL | undefined): Request {
+  #copy(cell: HeaderCell, url: RequestURL | undefined, ctx: Context): Request {
     const r = new Request({
       method: this.method,
       target: this.requestURI,
       proto: this.proto,
-      header,
       remoteAddr: this.remoteAddr,
       contentLength: this.contentLength,
-      trailer,
       close: this.close,
-      context: this.context(),
+      context: ctx,
     });
+    r.#cell = cell;
     if (url !== undefined) r.#url = url;
-    // Read now: a server request keeps its Host only here, not in the header being copied.
-    r.#host = this.host;
+    // Still undecoded, it is found from the shared fields when asked.
+    r.#host = this.#host;
     r.tls = this.tls;
     r.pattern = this.pattern;
     r.#body = this.#body;
