@@ -14,7 +14,7 @@
  * Example: `h.add('x-id', '1'); h.add('X-ID', '2')` stores `X-Id → ['1', '2']`;
  * `h.get('x-id') === '1'`, `h.values('X-Id')` is `['1', '2']`.
  */
-import { invalidFieldValueIndex, isTokenByte } from '@servehttp/http-parser';
+import { isTokenByte } from '@servehttp/http-parser';
 
 /**
  * The prefix Go's server gives a header key to announce a trailer that was not declared in the
@@ -168,14 +168,29 @@ function checkedKey(op: string, name: unknown): string {
     : TrailerPrefix + canonicalHeaderKey(name.slice(start));
 }
 
-function checkedValue(op: string, key: string, value: unknown): string {
+// -1: a valid value of ASCII only; -2: valid, with obs-text (0x80–0xFF); otherwise the index
+// of the first code unit a field value may not hold (Go: httpguts.ValidHeaderFieldValue, and
+// the grammar's invalidFieldValueIndex). One pass tells both, so the server never has to scan a
+// head for bytes that need latin1 encoding.
+function scanValue(s: string): number {
+  let r = -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x20 ? c === 0x7f || c > 0xff : c !== 0x09) return i;
+    if (c > 0x7f) r = -2;
+  }
+  return r;
+}
+
+// Validates a value given through the API; returns whether it holds obs-text.
+function checkedValue(op: string, key: string, value: unknown): boolean {
   if (typeof value !== 'string') {
     throw new TypeError(
       `http: Header.${op}(${JSON.stringify(key)}): header value must be a string, got ${typeof value} (use String(value) for numbers)`,
     );
   }
-  const i = invalidFieldValueIndex(value);
-  if (i !== -1) {
+  const i = scanValue(value);
+  if (i >= 0) {
     const c = value.charCodeAt(i);
     const why =
       c > 0xff
@@ -187,7 +202,7 @@ function checkedValue(op: string, key: string, value: unknown): string {
       i,
     );
   }
-  return value;
+  return i === -2;
 }
 
 /**
@@ -210,6 +225,12 @@ export let headerFields: (h: Header) => ReadonlyMap<string, readonly string[]>;
  * before the first later change (`undefined` takes the loan back). Never exported from the
  * package entry.
  */
+/**
+ * Whether a value with obs-text (0x80–0xFF) may be in the header: false means every value is
+ * ASCII. Conservative (a deleted value leaves it set). Never exported from the package entry.
+ */
+export let mayHaveObsText: (h: Header) => boolean;
+
 export let lendHeader: (h: Header, onWrite: ((before: Header) => void) | undefined) => void;
 
 /**
@@ -223,14 +244,18 @@ export let lendHeader: (h: Header, onWrite: ((before: Header) => void) | undefin
 export class Header implements Iterable<[string, string[]]> {
   #map: Map<string, string[]> = new Map();
   #lentTo: ((before: Header) => void) | undefined;
+  #obsText = false;
 
   static {
     headerFields = (h) => h.#map;
+    mayHaveObsText = (h) => h.#obsText;
     lendHeader = (h, onWrite) => {
       h.#lentTo = onWrite;
     };
     appendTrusted = (h, key, value) => {
       if (h.#lentTo !== undefined) h.#returnLoan();
+      // Received values are not scanned again: assume the worst.
+      h.#obsText = true;
       const vs = h.#map.get(key);
       if (vs === undefined) h.#map.set(key, [value]);
       else vs.push(value);
@@ -241,6 +266,7 @@ export class Header implements Iterable<[string, string[]]> {
   constructor(init?: HeaderInit) {
     if (init === undefined) return;
     if (init instanceof Header) {
+      this.#obsText = init.#obsText;
       for (const [k, vs] of init.#map) this.#map.set(k, vs.slice());
       return;
     }
@@ -284,19 +310,19 @@ export class Header implements Iterable<[string, string[]]> {
   /** Replaces every value of `key` with `value`. Go: `Header.Set`. */
   set(key: string, value: string): void {
     const k = checkedKey('set', key);
-    const v = checkedValue('set', k, value);
+    if (checkedValue('set', k, value)) this.#obsText = true;
     if (this.#lentTo !== undefined) this.#returnLoan();
-    this.#map.set(k, [v]);
+    this.#map.set(k, [value]);
   }
 
   /** Appends `value` to the values of `key`. Go: `Header.Add`. */
   add(key: string, value: string): void {
     const k = checkedKey('add', key);
-    const v = checkedValue('add', k, value);
+    if (checkedValue('add', k, value)) this.#obsText = true;
     if (this.#lentTo !== undefined) this.#returnLoan();
     const vs = this.#map.get(k);
-    if (vs === undefined) this.#map.set(k, [v]);
-    else vs.push(v);
+    if (vs === undefined) this.#map.set(k, [value]);
+    else vs.push(value);
   }
 
   /** Removes every value of `key`; a missing key is not an error. Go: `Header.Del`. */

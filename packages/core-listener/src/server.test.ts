@@ -148,6 +148,28 @@ describe.each(backends)('%s backend: one connection (Go conn.serve)', (backend) 
     expect(await c.read(completeResponses(1))).toEndWith(`\r\n\r\n${want}`);
   });
 
+  // Go writes header values as the bytes they hold (a Go string is bytes); here values are
+  // latin1 strings, so U+00E9 goes out as the single octet 0xE9, while the body is UTF-8.
+  // A value deleted again must not leave the head mis-encoded either.
+  test.each([
+    { name: 'obs-text value in the head, UTF-8 body', value: 'caf\u00e9', keep: true },
+    { name: 'obs-text value deleted before the head', value: 'caf\u00e9', keep: false },
+    { name: 'ASCII value', value: 'plain', keep: true },
+  ])('head bytes: $name', async ({ value, keep }) => {
+    const { port } = await start(backend, (w: ResponseWriter) => {
+      w.header().set('X-Val', value);
+      if (!keep) w.header().delete('X-Val');
+      w.header().set('Content-Type', 'text/plain; charset=utf-8');
+      void w.write('\u00e9');
+    });
+    const c = await client(port);
+    c.s.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    const out = await c.read(completeResponses(1));
+    // The client decodes latin1: one char per octet.
+    expect(out.includes(`\r\nX-Val: ${value}\r\n`)).toBe(keep);
+    expect(out).toEndWith('Content-Length: 2\r\n\r\n\u00c3\u00a9');
+  });
+
   test('pipelined requests are answered in order, in one write', async () => {
     const seen: string[] = [];
     const { port } = await start(backend, (w: ResponseWriter, r: Request) => {

@@ -21,7 +21,14 @@
  * charset=utf-8\r\n\r\nhello`.
  */
 import { ErrBodyNotAllowed, ErrContentLength, ErrHijacked, ErrNotSupported } from './errors.ts';
-import { canonicalHeaderKey, Header, headerFields, lendHeader, TrailerPrefix } from './header.ts';
+import {
+  canonicalHeaderKey,
+  Header,
+  headerFields,
+  lendHeader,
+  mayHaveObsText,
+  TrailerPrefix,
+} from './header.ts';
 import {
   bodyAllowedForStatus,
   checkWriteHeaderCode,
@@ -167,6 +174,30 @@ function tickDate(): void {
   refreshDate(now);
   dateTimer = setTimeout(tickDate, 1001 - (now % 1000));
   (dateTimer as { unref?: () => void }).unref?.();
+}
+
+// "Date: …\r\n" for the current second, rebuilt only when the cached date changes.
+let dateLineFor = '';
+let dateLineText = '';
+function dateLine(): string {
+  const d = httpDate();
+  if (d !== dateLineFor) {
+    dateLineFor = d;
+    dateLineText = `Date: ${d}\r\n`;
+  }
+  return dateLineText;
+}
+
+// "Content-Length: n\r\n" for the small bodies most responses have, built once each.
+const contentLengthLines: string[] = [];
+function contentLengthLine(n: number): string {
+  if (n >= 4096) return `Content-Length: ${n}\r\n`;
+  let line = contentLengthLines[n];
+  if (line === undefined) {
+    line = `Content-Length: ${n}\r\n`;
+    contentLengthLines[n] = line;
+  }
+  return line;
 }
 
 /**
@@ -604,10 +635,10 @@ export class ServerResponse
 
     const lines = header.size === 0 ? '' : headLines(header, exclude);
     // Only values a handler set can hold bytes above 0x7F; everything else here is ASCII.
-    const ascii = lines === '' || !nonASCII.test(lines);
+    const ascii = lines === '' || !mayHaveObsText(header) || !nonASCII.test(lines);
     let head = statusLine(req.protoMinor, code) + lines;
-    if (!hasDate) head += `Date: ${httpDate()}\r\n`;
-    if (contentLength !== undefined) head += `Content-Length: ${contentLength}\r\n`;
+    if (!hasDate) head += dateLine();
+    if (contentLength !== undefined) head += contentLengthLine(contentLength);
     if (contentType !== '') head += `Content-Type: ${contentType}\r\n`;
     if (connection !== '') head += `Connection: ${connection}\r\n`;
     if (transferEncoding !== '') head += `Transfer-Encoding: ${transferEncoding}\r\n`;
