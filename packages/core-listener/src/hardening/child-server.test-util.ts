@@ -1,7 +1,7 @@
 /**
  * A server in its own process, for the tests that need one: fd limits (`ulimit -n`), SIGTERM,
  * memory and fd sampling. Run as `bun --conditions=@servehttp/source child-server.test-util.ts
- * <backend> [drainMs]`; it prints `PORT <n>` once it accepts connections.
+ * <backend> [drainMs] [readHeaderTimeoutMs]`; it prints `PORT <n>` once it accepts connections.
  *
  * It serves `GET /__stats` (after a full GC: `{"rss","heap","fds","served"}`), `/slow` (answers
  * after 200 ms, for requests in flight during a drain) and everything else with `ok`. SIGTERM
@@ -30,9 +30,11 @@ function fds(): number {
 async function run(): Promise<void> {
   const backend = process.argv[2] === 'node' ? 'node' : 'bun';
   const drainMs = Number(process.argv[3] ?? 5000);
+  const readHeaderTimeout = Number(process.argv[4] ?? 0);
   let started = 0;
   let finished = 0;
   const srv = new Server({
+    readHeaderTimeout,
     handler: async (w: ResponseWriter, r: Request) => {
       started++;
       if (r.url.path === '/__stats') {

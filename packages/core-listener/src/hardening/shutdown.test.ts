@@ -76,7 +76,7 @@ describe.skipIf(!existsSync(WRK)).each(backends)(
         expect(Number(started)).toBe(Number(finished));
         // … and wrk read every one of those responses whole: none cut short, none failed.
         expect(w.requests).toBe(Number(finished));
-        expect(w.requests).toBeGreaterThan(100);
+        expect(w.requests).toBeGreaterThan(50);
         expect({ timeout: w.timeout, non2xx: w.non2xx }).toEqual({ timeout: 0, non2xx: 0 });
         // wrk reconnects in a tight loop once its connections are closed; its non-blocking
         // connect learns of the refusal on the first write, so refusals count as "write" errors.
