@@ -9,7 +9,7 @@ const root = resolve(import.meta.dir, '..');
 
 const script = `
 import { Header, Request, StatusCreated, canonicalHeaderKey, toHandler } from '@servehttp/core-listener';
-import { newRequest, ResponseRecorder } from '@servehttp/core-listener/httptest';
+import { newRequest, ResponseRecorder, startTestServer } from '@servehttp/core-listener/httptest';
 import { listen, Server } from '@servehttp/core-listener';
 import { isToken } from '@servehttp/http-parser';
 import { connect } from 'node:net';
@@ -38,7 +38,11 @@ void srv.serve(l2).catch(() => {});
 const fetched = await fetch('http://127.0.0.1:' + l2.addr().port + '/x', { method: 'POST', body: 'on node' });
 const served = fetched.headers.get('x-runtime') + ': ' + (await fetched.text());
 await srv.close();
+const ts = await startTestServer((w, r) => void w.write('tls ' + (r.tls !== undefined) + ' ' + r.url.path), { tls: true });
+const trusted = await (await ts.fetch('/secure')).text();
+await ts.close();
 console.log(JSON.stringify({
+  trusted,
   served,
   wire,
   node: process.versions.node,
@@ -75,5 +79,6 @@ test('dist runs on Node.js 20+ through the package exports', () => {
     request: 'GET',
     wire: 'over the wire',
     served: 'node: served POST on node',
+    trusted: 'tls true /secure',
   });
 }, 60_000);

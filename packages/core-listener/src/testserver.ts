@@ -32,9 +32,9 @@ export interface TestServer {
   /** The PEM certificate a client must trust (TLS only). Go: `Certificate()`. */
   readonly certificate: string | undefined;
   /**
-   * `fetch` against the server: a path such as `/x` is resolved against `url`, and on Bun a TLS
-   * server's certificate is trusted. Go: `Client()`. On Node.js, trust `certificate` with your
-   * own agent for TLS.
+   * `fetch` against the server: a path such as `/x` is resolved against `url`, and a TLS
+   * server's certificate is trusted (Bun: the per-request `tls.ca`; Node.js: an agent of its
+   * built-in fetch that trusts it). Go: `Client()`.
    */
   fetch(input: string | URL, init?: RequestInit): Promise<Response>;
   /** Closes the listener and every connection; resolves when serving has stopped. Go: `Close`. */
@@ -77,20 +77,44 @@ export async function startTestServer(
           : tls.cert
               .map((c) => (typeof c === 'string' ? c : new TextDecoder().decode(c)))
               .join('\n');
+  let dispatcher: unknown;
   return {
     url,
     addr,
     server: srv,
     certificate,
-    fetch(input, init) {
+    async fetch(input, init) {
       const target = typeof input === 'string' && input.startsWith('/') ? url + input : input;
       if (certificate === undefined) return fetch(target, init);
-      // Bun's fetch takes the trusted roots per request; Node's ignores the field.
-      return fetch(target, { ...init, tls: { ca: certificate } } as RequestInit);
+      if (typeof (globalThis as { Bun?: unknown }).Bun !== 'undefined') {
+        // Bun's fetch takes the trusted roots per request.
+        return fetch(target, { ...init, tls: { ca: certificate } } as RequestInit);
+      }
+      dispatcher ??= await trustingDispatcher(certificate);
+      return fetch(target, { ...init, dispatcher } as RequestInit);
     },
     async close() {
       await srv.close();
       await served;
+      await (dispatcher as { close?: () => Promise<void> } | undefined)?.close?.();
     },
   };
+}
+
+// Node's fetch is undici; it takes a `dispatcher`, not per-request roots. undici publishes its
+// global dispatcher under this symbol (so that copies of undici share it) once fetch has been
+// used; its class builds an agent that trusts `ca`. No undici package to install.
+const undiciGlobalDispatcher = Symbol.for('undici.globalDispatcher.1');
+
+async function trustingDispatcher(ca: string): Promise<unknown> {
+  const g = globalThis as Record<symbol, unknown>;
+  if (g[undiciGlobalDispatcher] === undefined) await (await fetch('data:,')).arrayBuffer();
+  const current = g[undiciGlobalDispatcher] as { constructor?: unknown } | undefined;
+  const Agent = current?.constructor as (new (o: unknown) => unknown) | undefined;
+  if (typeof Agent !== 'function') {
+    throw new Error(
+      'startTestServer: this fetch exposes no dispatcher that could trust the test certificate; give `certificate` to your own HTTPS client',
+    );
+  }
+  return new Agent({ connect: { ca } });
 }
