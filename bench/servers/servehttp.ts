@@ -1,7 +1,7 @@
 /**
  * servehttp under test, one variant per process:
  *
- *   bun --conditions=@servehttp/source bench/servers/servehttp.ts <variant> <port> [bodySize]
+ *   bun --conditions=@servehttp/source bench/servers/servehttp.ts <variant> <port> [bodySize] [reusePort]
  *
  * variant: `core` (core-listener Server, plain handler), `servemux` (ServeMux), `gin` (gin-router
  * Engine) or `stack` (recovery ▸ requestID ▸ logger to a null sink ▸ cors around the core handler).
@@ -78,6 +78,8 @@ function build(): Handler {
 }
 
 const server = new Server({ handler: build(), errorLog: () => {} });
-const l = await listen('tcp', `127.0.0.1:${port}`);
+// `reusePort` as the 5th argument lets several processes share the port (the scale tier's
+// worker rows; core-listener's `cluster` helper listens the same way).
+const l = await listen('tcp', `127.0.0.1:${port}`, { reusePort: process.argv[5] === 'reusePort' });
 console.log(`READY ${l.addr().port}`);
 await server.serve(l).catch(() => {});

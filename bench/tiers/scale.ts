@@ -67,40 +67,34 @@ export async function run(ctx: TierContext): Promise<TierResult> {
   }
 
   ctx.log('scale: 1 vs 2 workers (reusePort)');
-  const bunServe = servers.find((s) => s.id === baseline);
+  // Each contender once with one reusePort worker and once with two on the same port; the
+  // ratio that matters is 2 workers ÷ 1 worker of the same server, measured in the same run.
   const workerRows: Row[] = [];
-  if (bunServe !== undefined) {
+  const workerLabels = new Map<string, string>();
+  for (const id of [baseline, 'core@bun']) {
+    const base = servers.find((s) => s.id === id);
+    if (base === undefined) continue;
+    const first = (p: number, size: number) => [
+      ...(base.cmds(p, size)[0] as string[]),
+      'reusePort',
+    ];
+    const one: ServerSpec = { ...base, id: `${id}×1`, cmds: (p, size) => [first(p, size)] };
     const two: ServerSpec = {
-      ...bunServe,
-      id: 'bun.serve×2@bun',
-      label: 'Bun.serve, 2 workers (reusePort)',
-      cmds: (p, size) => {
-        const one = bunServe.cmds(p, size)[0] as string[];
-        return [
-          [...one, 'reusePort'],
-          [...one, 'reusePort'],
-        ];
-      },
+      ...base,
+      id: `${id}×2`,
+      cmds: (p, size) => [first(p, size), first(p, size)],
     };
-    const one: ServerSpec = {
-      ...bunServe,
-      cmds: (p, size) => [[...(bunServe.cmds(p, size)[0] as string[]), 'reusePort']],
-    };
+    workerLabels.set(one.id, `${name(base)}, 1 worker (reusePort)`);
+    workerLabels.set(two.id, `${name(base)}, 2 workers (reusePort)`);
     const r = await campaign(
       [one, two],
       [{ id: 'w', label: '/hello', path: '/hello', connections: 100, depth: 1 }],
-      {
-        ...common,
-        warmup,
-        bodySize: 13,
-        checks: { '/hello': 'Hello, World!' },
-      },
+      { ...common, warmup, bodySize: 13, checks: { '/hello': 'Hello, World!' } },
     );
-    workerRows.push(...summarise(r.samples, baseline));
+    workerRows.push(...summarise(r.samples, one.id));
   }
   notes.push(
-    'workers: servehttp has no reusePort row: core-listener `listen()` takes no reusePort option (a contract gap).',
-    `workers: this machine has ${navigator.hardwareConcurrency} cores and wrk needs one, so both workers share core 0: the row shows what reusePort costs, not how it scales.`,
+    `workers: this machine has ${navigator.hardwareConcurrency} cores and wrk needs one, so both workers share core 0: the rows show what reusePort costs, not how it scales.`,
   );
 
   const present = (rows: Row[]) => servers.filter((s) => rows.some((r) => r.server === s.id));
@@ -133,12 +127,11 @@ export async function run(ctx: TierContext): Promise<TierResult> {
     '### Workers (100 connections, both workers pinned to core 0)',
     '',
     table(
-      ['server', 'req/s', 'p99', 'CPU µs/req', 'RSS (all workers)'],
+      ['server', 'req/s', '× 1 worker', 'p99', 'CPU µs/req', 'RSS (all workers)'],
       workerRows.map((r) => [
-        r.server === baseline
-          ? 'Bun.serve, 1 worker (reusePort)'
-          : 'Bun.serve, 2 workers (reusePort)',
+        workerLabels.get(r.server) ?? r.server,
         fmt.int(r.rps),
+        fmt.ratio(r.ratio),
         fmt.us(r.p99),
         fmt.cpu(r.cpuUsPerReq),
         fmt.mib(r.rssMiB),
