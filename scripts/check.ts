@@ -41,28 +41,38 @@ export function countJUnit(xml: string): { passed: number; failed: number; skipp
   return { passed: tests - failed - skipped, failed, skipped };
 }
 
-/**
- * Runs one release script, shows its output, and returns its rows; a script that crashed before
- * its closing line counts as one failure.
- */
-function rowsOf(title: string, args: string[]): { passed: number; failed: number } {
-  const started = performance.now();
-  console.log(`\n── ${title}: bun ${args.join(' ').replaceAll(root, '.')}`);
-  const p = Bun.spawnSync([process.execPath, ...args], {
-    cwd: root,
-    stdout: 'pipe',
-    stderr: 'pipe',
-  });
-  const out = `${p.stdout.toString()}${p.stderr.toString()}`;
-  process.stdout.write(out);
-  const counts = countRows(out) ?? { passed: 0, failed: 1 };
-  if (p.exitCode !== 0 && counts.failed === 0) counts.failed = 1;
-  const took = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`── ${title}: ${counts.passed} passed, ${counts.failed} failed (${took}s)`);
-  return counts;
+interface Counted {
+  passed: number;
+  failed: number;
+  report: string;
 }
 
-function releaseChecks(): { passed: number; failed: number } {
+/**
+ * Runs one release script and returns its rows and its output with a header and footer; a script
+ * that crashed before its closing line counts as one failure.
+ */
+async function rowsOf(title: string, args: string[]): Promise<Counted> {
+  const started = performance.now();
+  const p = Bun.spawn([process.execPath, ...args], { cwd: root, stdout: 'pipe', stderr: 'pipe' });
+  const [out, err, code] = await Promise.all([
+    new Response(p.stdout).text(),
+    new Response(p.stderr).text(),
+    p.exited,
+  ]);
+  const counts = countRows(out) ?? { passed: 0, failed: 1 };
+  if (code !== 0 && counts.failed === 0) counts.failed = 1;
+  const took = ((performance.now() - started) / 1000).toFixed(1);
+  const head = `\n── ${title}: bun ${args.join(' ').replaceAll(root, '.')}\n`;
+  const foot = `── ${title}: ${counts.passed} passed, ${counts.failed} failed (${took}s)\n`;
+  return { ...counts, report: `${head}${out}${err}${foot}` };
+}
+
+/**
+ * The release checks, as two chains that overlap (each is part network, part one TypeScript
+ * program at a time, and CI has two cores): the tarballs then the consumer projects that install
+ * them; the API docs then the dry run. Their reports print in that order once both are done.
+ */
+async function releaseChecks(): Promise<{ passed: number; failed: number }> {
   step('install tools/release (publint, attw, typedoc, TypeScript 5.9)', [
     process.execPath,
     'install',
@@ -71,17 +81,30 @@ function releaseChecks(): { passed: number; failed: number } {
     join(root, 'tools/release'),
   ]);
   const packs = mkdtempSync(join(tmpdir(), 'servehttp-packs-'));
+  console.log(
+    '\n── release checks: tarballs ▸ consumers, and docs ▸ release dry run, side by side',
+  );
   try {
-    const all = [
-      rowsOf('release: pack + publint + attw', ['scripts/release-check.ts', '--out', packs]),
-      rowsOf('release: consumer projects (npm + Node, Bun)', [
-        'scripts/consumer.ts',
-        '--tarballs',
-        packs,
-      ]),
-      rowsOf('release: API docs', ['scripts/docs.ts', '--check']),
-      rowsOf('release: dry run of the release flow', ['scripts/release.ts', '--dry-run']),
-    ];
+    const [a, b] = await Promise.all([
+      (async () => [
+        await rowsOf('release: pack + publint + attw', [
+          'scripts/release-check.ts',
+          '--out',
+          packs,
+        ]),
+        await rowsOf('release: consumer projects (npm + Node, Bun)', [
+          'scripts/consumer.ts',
+          '--tarballs',
+          packs,
+        ]),
+      ])(),
+      (async () => [
+        await rowsOf('release: API docs', ['scripts/docs.ts', '--check']),
+        await rowsOf('release: dry run of the release flow', ['scripts/release.ts', '--dry-run']),
+      ])(),
+    ]);
+    const all = [...a, ...b];
+    for (const c of all) process.stdout.write(c.report);
     return {
       passed: all.reduce((n, c) => n + c.passed, 0),
       failed: all.reduce((n, c) => n + c.failed, 0),
@@ -129,7 +152,7 @@ if (import.meta.main) {
     console.log(`── tests: bun test exited ${t.exitCode} outside any test`);
   }
   console.log(`── tests: ${counts.passed} passed, ${counts.failed} failed${skipped}`);
-  const release = releaseChecks();
+  const release = await releaseChecks();
   const passed = counts.passed + release.passed;
   const failed = counts.failed + release.failed;
   console.log(`${passed} passed, ${failed} failed${skipped}`);

@@ -359,7 +359,15 @@ if (import.meta.main) {
     const node = run(['node', '--version'], { cwd: root }).out.trim();
     console.log(`consumer: node ${node}, bun ${Bun.version}, tarballs in ${packs}`);
     rows.row(`node ${node} is 20 or later`, Number(/^v(\d+)/.exec(node)?.[1] ?? 0) >= 20, node);
-    for (const flavor of flavors) await consumer(rows, flavor, tarballs, pkgs);
+    // The two projects overlap (npm's downloads wait on the network); rows print in order.
+    const held = await Promise.all(
+      flavors.map(async (flavor) => {
+        const r = new Rows({ held: true });
+        await consumer(r, flavor, tarballs, pkgs);
+        return r;
+      }),
+    );
+    for (const r of held) rows.absorb(r);
   } finally {
     if (given === undefined) rmSync(packs, { recursive: true, force: true });
   }

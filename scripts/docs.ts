@@ -138,6 +138,8 @@ async function convert(p: Pkg, work: string): Promise<{ json: string; code: numb
       plugin: [plugin],
       servehttpModuleNames: Object.fromEntries(entries.map((e) => [e.file, e.specifier])),
       readme: 'none',
+      // tsc -b has type-checked these sources already; TypeDoc's own pass would double the time.
+      skipErrorChecking: true,
       disableSources: true,
       excludePrivate: true,
       excludeInternal: true,

@@ -25,11 +25,12 @@ import {
   manifestProblems,
   type Pkg,
   pack,
+  pool,
   Rows,
   readPackages,
   releaseBin,
   root,
-  run,
+  runAsync,
   tarballFiles,
   tarballManifest,
 } from './release-lib.ts';
@@ -50,35 +51,43 @@ export function strayFiles(files: readonly string[]): string[] {
   return files.filter((f) => /\.test\.|\.test-util\.|tsbuildinfo|(^|\/)testdata\//.test(f));
 }
 
-/** Packs every package into `dest` and runs every row; returns the tarballs by package name. */
-export function checkPackages(rows: Rows, dest: string): Map<string, string> {
+/**
+ * Packs every package into `dest` and runs every row; returns the tarballs by package name. Packing
+ * is sequential (quick); publint and attw, a few seconds each, overlap.
+ */
+export async function checkPackages(rows: Rows, dest: string): Promise<Map<string, string>> {
   const pkgs = readPackages();
   const versions = new Map(pkgs.map((p) => [p.manifest.name, p.manifest.version]));
   const tarballs = new Map<string, string>();
   const publint = releaseBin('publint');
   const attw = releaseBin('attw');
-  for (const p of pkgs) {
+  const checks = pkgs.map((p) => async (): Promise<Rows> => {
+    const held = new Rows({ held: true });
     const name = p.manifest.name;
     let tgz: string;
     try {
       tgz = pack(p, dest);
     } catch (err) {
-      rows.row(`${name}: bun pm pack`, false, err instanceof Error ? err.message : String(err));
-      continue;
+      held.row(`${name}: bun pm pack`, false, err instanceof Error ? err.message : String(err));
+      return held;
     }
     tarballs.set(name, tgz);
-    rows.attempt(`${name}: packed package.json has real versions, no workspace: ranges`, () => {
+    held.attempt(`${name}: packed package.json has real versions, no workspace: ranges`, () => {
       const problems = manifestProblems(tarballManifest(tgz), versions);
       if (problems.length > 0) throw new Error(problems.join('\n'));
     });
-    rows.attempt(`${name}: every exports target is in the tarball, no test files`, () => {
+    held.attempt(`${name}: every exports target is in the tarball, no test files`, () => {
       checkFiles(p, tarballFiles(tgz));
     });
-    const lint = run([publint, 'run', '--strict', tgz], { cwd: root });
-    rows.row(`${name}: publint --strict`, lint.code === 0, lint.out);
-    const types = run([attw, tgz, '--profile', 'esm-only', '--format', 'ascii'], { cwd: root });
-    rows.row(`${name}: attw --profile esm-only`, types.code === 0, types.out);
-  }
+    const [lint, types] = await Promise.all([
+      runAsync([publint, 'run', '--strict', tgz], { cwd: root }),
+      runAsync([attw, tgz, '--profile', 'esm-only', '--format', 'ascii'], { cwd: root }),
+    ]);
+    held.row(`${name}: publint --strict`, lint.code === 0, lint.out);
+    held.row(`${name}: attw --profile esm-only`, types.code === 0, types.out);
+    return held;
+  });
+  for (const held of await pool(checks, 3)) rows.absorb(held);
   return tarballs;
 }
 
@@ -102,7 +111,7 @@ if (import.meta.main) {
   const rows = new Rows();
   console.log(`release-check: packing into ${dest}`);
   try {
-    checkPackages(rows, dest);
+    await checkPackages(rows, dest);
   } finally {
     if (keep === undefined) rmSync(dest, { recursive: true, force: true });
   }

@@ -153,6 +153,40 @@ export function run(
   };
 }
 
+/** {@link run} without blocking, so independent commands can overlap (network waits, two cores). */
+export async function runAsync(
+  cmd: string[],
+  options: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number },
+): Promise<Ran> {
+  const p = Bun.spawn(cmd, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdout: 'pipe',
+    stderr: 'pipe',
+    timeout: options.timeoutMs ?? 180_000,
+  });
+  const [out, err, code] = await Promise.all([
+    new Response(p.stdout).text(),
+    new Response(p.stderr).text(),
+    p.exited,
+  ]);
+  return { code, out: `${out}${err}` };
+}
+
+/** Runs `tasks` with at most `limit` in flight, resolving with their results in order. */
+export async function pool<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await (tasks[i] as () => Promise<T>)();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
+
 /** A binary of tools/release's install, installing it (frozen lockfile) when it is missing. */
 export function releaseBin(name: string): string {
   const bin = join(releaseTools, 'node_modules/.bin', name);
@@ -201,20 +235,41 @@ export function tarballManifest(tgz: string): Manifest {
   return JSON.parse(r.stdout.toString()) as Manifest;
 }
 
-/** Counts checks as rows (`✓ name` / `✗ name: why`) and ends with `N passed, N failed`. */
+/**
+ * Counts checks as rows (`✓ name` / `✗ name: why`) and ends with `N passed, N failed`. A `held`
+ * set of rows prints nothing until {@link Rows.absorb} takes it, so work that ran concurrently
+ * still reports in a stable order.
+ */
 export class Rows {
   passed = 0;
   failed = 0;
+  #held: string[] | undefined;
+
+  constructor(options: { held?: boolean } = {}) {
+    this.#held = options.held === true ? [] : undefined;
+  }
+
+  #print(line: string): void {
+    if (this.#held === undefined) console.log(line);
+    else this.#held.push(line);
+  }
+
+  /** Prints a held set's rows and adds its counts to this one's. */
+  absorb(other: Rows): void {
+    for (const line of other.#held ?? []) this.#print(line);
+    this.passed += other.passed;
+    this.failed += other.failed;
+  }
 
   /** Records one row; `detail` is printed under a failed row. */
   row(name: string, ok: boolean, detail = ''): boolean {
     if (ok) {
       this.passed++;
-      console.log(`  ✓ ${name}`);
+      this.#print(`  ✓ ${name}`);
     } else {
       this.failed++;
-      console.log(`  ✗ ${name}`);
-      if (detail !== '') console.log(indent(detail.trimEnd()));
+      this.#print(`  ✗ ${name}`);
+      if (detail !== '') this.#print(indent(detail.trimEnd()));
     }
     return ok;
   }
