@@ -17,13 +17,6 @@ import {
   type ResponseWriter,
   Server,
 } from '../../packages/core-listener/src/index.ts';
-import { createEngine, ReleaseMode, setMode } from '../../packages/gin-router/src/index.ts';
-import { chain } from '../../packages/middleware-kit/src/chain.ts';
-import { cors } from '../../packages/middleware-kit/src/cors/index.ts';
-import { logger } from '../../packages/middleware-kit/src/logger/index.ts';
-import { recovery } from '../../packages/middleware-kit/src/recovery/index.ts';
-import { requestID } from '../../packages/middleware-kit/src/request-id/index.ts';
-import { ServeMux } from '../../packages/servemux/src/index.ts';
 import { helloBody } from './body.ts';
 
 const variant = process.argv[2] ?? 'core';
@@ -50,13 +43,23 @@ function plain(w: ResponseWriter, r: Request): void {
   w.writeHeader(404);
 }
 
-function build(): Handler {
+// Each variant loads only the packages it uses, so a process's RSS is that variant's own.
+async function build(): Promise<Handler> {
   switch (variant) {
     case 'core':
       return handlerFunc(plain);
-    case 'stack':
+    case 'stack': {
+      const [{ chain }, { cors }, { logger }, { recovery }, { requestID }] = await Promise.all([
+        import('../../packages/middleware-kit/src/chain.ts'),
+        import('../../packages/middleware-kit/src/cors/index.ts'),
+        import('../../packages/middleware-kit/src/logger/index.ts'),
+        import('../../packages/middleware-kit/src/recovery/index.ts'),
+        import('../../packages/middleware-kit/src/request-id/index.ts'),
+      ]);
       return chain(handlerFunc(plain), recovery(), requestID(), logger({ sink: () => {} }), cors());
+    }
     case 'servemux': {
+      const { ServeMux } = await import('../../packages/servemux/src/index.ts');
       const mux = new ServeMux();
       mux.handleFunc('GET /hello', hello);
       mux.handleFunc('GET /user/{id}', (w, r) => {
@@ -66,6 +69,9 @@ function build(): Handler {
       return mux;
     }
     case 'gin': {
+      const { createEngine, ReleaseMode, setMode } = await import(
+        '../../packages/gin-router/src/index.ts'
+      );
       setMode(ReleaseMode);
       const e = createEngine();
       e.get('/hello', (c) => c.data(200, textPlain, body));
@@ -77,7 +83,7 @@ function build(): Handler {
   }
 }
 
-const server = new Server({ handler: build(), errorLog: () => {} });
+const server = new Server({ handler: await build(), errorLog: () => {} });
 // `reusePort` as the 5th argument lets several processes share the port (the scale tier's
 // worker rows; core-listener's `cluster` helper listens the same way).
 const l = await listen('tcp', `127.0.0.1:${port}`, { reusePort: process.argv[5] === 'reusePort' });
