@@ -15,6 +15,7 @@
  * e.g. `POST /a 5` then `GET /smuggled 0` on one connection means a second request was carved
  * out of the first one's bytes.
  */
+import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -273,7 +274,13 @@ export async function startGoServer(): Promise<RefServer> {
   if (build.exitCode !== 0) throw new Error(`go build failed: ${build.stderr.toString()}`);
   const p = Bun.spawn([bin], { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
   const port = Number(await firstLine(p));
-  return { port, stop: () => process.kill(p.pid, 'SIGKILL') };
+  return {
+    port,
+    stop: () => {
+      process.kill(p.pid, 'SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Starts Node's node:http reference server. */
