@@ -144,6 +144,41 @@ describe('Header mutation', () => {
   });
 });
 
+describe('Header with many fields (an index past eight names)', () => {
+  // Go's http.Header is a map: order of insertion is ours (Go sorts on the wire), but every
+  // lookup must behave the same whether a header holds 3 or 40 names, including after deletes.
+  test.each([{ n: 3 }, { n: 8 }, { n: 9 }, { n: 40 }])('$n names', ({ n }) => {
+    const h = new Header();
+    const names = Array.from({ length: n }, (_, i) => `x-field-${i}`);
+    for (const [i, k] of names.entries()) h.add(k, `v${i}`);
+    h.add('x-field-0', 'again');
+    expect(h.size).toBe(n);
+    expect(h.values('X-Field-0')).toEqual(['v0', 'again']);
+    for (let i = 1; i < n; i++) expect(h.get(names[i] as string)).toBe(`v${i}`);
+    // Delete every other name while iterating: iteration sees the names as they were.
+    const seen: string[] = [];
+    for (const k of h.keys()) {
+      seen.push(k);
+      if (Number(k.slice(8)) % 2 === 1) h.delete(k);
+    }
+    expect(seen).toHaveLength(n);
+    expect(h.size).toBe(Math.ceil(n / 2));
+    for (let i = 0; i < n; i++) expect(h.has(names[i] as string)).toBe(i % 2 === 0);
+    // set on a present name keeps its place; a re-added name goes last.
+    h.set('X-Field-0', 'replaced');
+    h.set('X-Field-1', 'back');
+    expect([...h.keys()].at(0)).toBe('X-Field-0');
+    expect([...h.keys()].at(-1)).toBe('X-Field-1');
+    expect(h.get('x-field-0')).toBe('replaced');
+    const copy = h.clone();
+    copy.delete('X-Field-0');
+    expect(h.get('X-Field-0')).toBe('replaced');
+    expect(copy.has('X-Field-0')).toBe(false);
+    expect(copy.get('X-Field-1')).toBe('back');
+    expect(Object.keys(h.toJSON())).toEqual([...h.keys()]);
+  });
+});
+
 describe('Header rejects what would break the wire (header injection)', () => {
   // Go's Header.Set does not validate; the server drops bad names and rewrites CR/LF on the wire.
   // servehttp refuses at the API instead, so a request value can never forge a response line.

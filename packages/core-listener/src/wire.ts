@@ -23,6 +23,7 @@
 import { ErrBodyNotAllowed, ErrContentLength, ErrHijacked, ErrNotSupported } from './errors.ts';
 import {
   canonicalHeaderKey,
+  fieldValues,
   Header,
   headerFields,
   lendHeader,
@@ -251,16 +252,23 @@ function excluded(k: string, mask: number): boolean {
 
 /** Writes `fields` sorted by name (as Go's `Header.writeSubset`), leaving out the `mask`ed names. */
 function headLines(h: Header, mask: number): string {
-  const m = headerFields(h);
-  if (m.size === 1) {
+  const { names, values } = headerFields(h);
+  if (names.length === 1) {
     // One field (usually Content-Type): nothing to sort, no list to build.
-    for (const [k, vs] of m) return excluded(k, mask) ? '' : fieldLines(k, vs);
+    const k = names[0] as string;
+    return excluded(k, mask) ? '' : fieldLines(k, values[0] as readonly string[]);
   }
-  const keys: string[] = [];
-  for (const k of m.keys()) if (!excluded(k, mask)) keys.push(k);
-  if (keys.length > 1) keys.sort();
+  const order: number[] = [];
+  for (let i = 0; i < names.length; i++) if (!excluded(names[i] as string, mask)) order.push(i);
+  if (order.length > 1) {
+    order.sort((a, b) => {
+      const x = names[a] as string;
+      const y = names[b] as string;
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+  }
   let out = '';
-  for (const k of keys) out += fieldLines(k, m.get(k) as readonly string[]);
+  for (const i of order) out += fieldLines(names[i] as string, values[i] as readonly string[]);
   return out;
 }
 
@@ -356,7 +364,7 @@ export class ServerResponse
         this.#snapshot = before;
       });
     }
-    const cl = headerFields(h).get('Content-Length')?.[0] ?? '';
+    const cl = fieldValues(h, 'Content-Length')?.[0] ?? '';
     if (cl !== '') {
       if (isDigits(cl) && Number(cl) <= Number.MAX_SAFE_INTEGER) {
         this.#contentLength = Number(cl);
@@ -504,8 +512,7 @@ export class ServerResponse
     const ka = this.#keepAlives;
     const keepAlives = typeof ka === 'boolean' ? ka : ka.keepAlivesEnabled();
     const header = this.#snapshot ?? this.#header ?? emptyHeader;
-    // Lookups by canonical constant straight in the map: no name to canonicalize.
-    const m = headerFields(header);
+    const { names, values } = headerFields(header);
     let exclude = 0;
     let contentLength: number | undefined;
     let contentType = '';
@@ -514,7 +521,7 @@ export class ServerResponse
 
     // The fields that steer the head, found in one pass over what the handler set (usually
     // nothing, or a Content-Type): no lookup per rule.
-    const empty = m.size === 0;
+    const empty = names.length === 0;
     let trailers = false;
     let te = '';
     let clField = '';
@@ -523,7 +530,9 @@ export class ServerResponse
     let hasContentType = false;
     let hasDate = false;
     if (!empty) {
-      for (const [k, vs] of m) {
+      for (let i = 0; i < names.length; i++) {
+        const k = names[i] as string;
+        const vs = values[i] as readonly string[];
         switch (k) {
           case 'Content-Type':
             hasContentType = true;
