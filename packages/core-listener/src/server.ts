@@ -17,6 +17,7 @@ import { splitHostPort } from './addr.ts';
 import { type ConnServer, type ConnState, HTTPConn } from './conn.ts';
 import { Context, createKey } from './context.ts';
 import { ErrServerClosed } from './errors.ts';
+import { H2Hub, type HTTP2Config, type Protocols } from './h2.ts';
 import { type Handler, type HandlerLike, toHandler } from './handler.ts';
 import { type Conn, type Listener, listen, NetError } from './net.ts';
 import type { TLSOptions } from './tls.ts';
@@ -68,6 +69,14 @@ export interface ServerOptions {
    * Go: `TLSConfig` (its `Certificates` and `NextProtos`).
    */
   tlsConfig?: TLSOptions;
+  /**
+   * Which protocols to serve: HTTP/1 and HTTP/2 over TLS by default (ALPN offers `h2` then
+   * `http/1.1`), HTTP/2 in clear (prior knowledge) only when `unencryptedHTTP2` is set.
+   * `{ http2: false }` turns HTTP/2 off. Go: `Server.Protocols` (Go 1.24).
+   */
+  protocols?: Protocols;
+  /** HTTP/2 limits; Go's defaults when absent. Go: `Server.HTTP2` (`HTTP2Config`). */
+  http2?: HTTP2Config;
 }
 
 // Accept errors worth retrying: resource exhaustion and a peer that left before accept.
@@ -111,7 +120,12 @@ export class Server implements ConnServer {
   errorLog: (message: string) => void;
   /** See {@link ServerOptions.tlsConfig}. */
   tlsConfig: TLSOptions | undefined;
+  /** See {@link ServerOptions.protocols}; read when a connection is accepted. */
+  protocols: Protocols;
+  /** See {@link ServerOptions.http2}; read when the first HTTP/2 connection arrives. */
+  http2: HTTP2Config;
 
+  #h2: H2Hub | undefined;
   #keepAlives: boolean;
   #shuttingDown = false;
   #listeners = new Set<Listener>();
@@ -138,6 +152,8 @@ export class Server implements ConnServer {
     this.connContext = options.connContext;
     this.errorLog = options.errorLog ?? ((m) => console.error(m));
     this.tlsConfig = options.tlsConfig;
+    this.protocols = { ...options.protocols };
+    this.http2 = { ...options.http2 };
     this.#keepAlives = !(options.disableKeepAlives ?? false);
   }
 
@@ -184,7 +200,8 @@ export class Server implements ConnServer {
   /**
    * Listens on `addr` (`''` is `:https`) and serves HTTPS. The certificate chain and key are read
    * from `certFile` and `keyFile` (PEM), or taken from `tlsConfig` when both are `''`. ALPN
-   * advertises `http/1.1`. A plain HTTP request gets Go's `400 Bad Request` ("Client sent an
+   * offers `h2` then `http/1.1` (each while its protocol is on, added to `tlsConfig`'s own list
+   * as Go adds them to `NextProtos`). A plain HTTP request gets Go's `400 Bad Request` ("Client sent an
    * HTTP request to an HTTPS server."). Go: `ListenAndServeTLS`.
    * @returns a promise that rejects like {@link Server.listenAndServe}; a missing file or a bad
    * certificate or key rejects before anything listens.
@@ -217,10 +234,15 @@ export class Server implements ConnServer {
   }
 
   async #tlsOptions(certFile: string, keyFile: string): Promise<TLSOptions> {
-    if (certFile !== '' || keyFile !== '' || this.tlsConfig === undefined) {
-      return { ...this.tlsConfig, ...(await loadTLSFiles(certFile, keyFile)) };
-    }
-    return this.tlsConfig;
+    const tls =
+      certFile !== '' || keyFile !== '' || this.tlsConfig === undefined
+        ? { ...this.tlsConfig, ...(await loadTLSFiles(certFile, keyFile)) }
+        : this.tlsConfig;
+    // Go: onceSetNextProtoDefaults puts "h2" first and "http/1.1" last when missing.
+    const alpn = [...(tls.alpnProtocols ?? [])];
+    if (this.protocols.http2 !== false && !alpn.includes('h2')) alpn.unshift('h2');
+    if (this.protocols.http1 !== false && !alpn.includes('http/1.1')) alpn.push('http/1.1');
+    return { ...tls, alpnProtocols: alpn };
   }
 
   /**
@@ -268,15 +290,61 @@ export class Server implements ConnServer {
             );
           }
         }
-        const c = new HTTPConn(this, conn, ctx);
-        this.#conns.add(c);
         this.connState?.(conn, 'new');
-        void c.serve();
+        const tls = l.tls === true;
+        if (tls ? this.protocols.http2 !== false : this.protocols.unencryptedHTTP2 === true) {
+          // Either protocol may follow: the first bytes decide (see h2.ts).
+          void this.#hub().route(conn, ctx, tls, this.protocols.http1 !== false, (c) =>
+            this.#serveHTTP1(c, ctx),
+          );
+        } else this.#serveHTTP1(conn, ctx);
       }
     } finally {
       this.#listeners.delete(l);
       await l.close();
     }
+  }
+
+  #serveHTTP1(conn: Conn, ctx: Context): void {
+    const c = new HTTPConn(this, conn, ctx);
+    this.#conns.add(c);
+    void c.serve();
+  }
+
+  #hub(): H2Hub {
+    // Getters: the fields stay live, as HTTP/1 connections read them per request.
+    const srv = this;
+    this.#h2 ??= new H2Hub({
+      get handler() {
+        return srv.handler;
+      },
+      get maxHeaderBytes() {
+        return srv.maxHeaderBytes;
+      },
+      get readHeaderTimeout() {
+        return srv.readHeaderTimeout;
+      },
+      get readTimeout() {
+        return srv.readTimeout;
+      },
+      get writeTimeout() {
+        return srv.writeTimeout;
+      },
+      get idleTimeout() {
+        return srv.idleTimeout;
+      },
+      get http2() {
+        return srv.http2;
+      },
+      get connState() {
+        return srv.connState;
+      },
+      logf: (m) => this.logf(m),
+      onConnGone: () => {
+        if (this.#shuttingDown) this.#checkQuiet();
+      },
+    });
+    return this.#h2;
   }
 
   /**
@@ -300,6 +368,7 @@ export class Server implements ConnServer {
     this.#listeners.clear();
     for (const f of this.#onShutdown) queueMicrotask(f);
     await Promise.all(closing);
+    this.#h2?.shutdown();
     const quiet = new Promise<void>((resolve) => {
       this.#quiet = resolve;
     });
@@ -332,10 +401,12 @@ export class Server implements ConnServer {
     const closing = [...this.#listeners].map((l) => l.close());
     this.#listeners.clear();
     for (const c of this.#conns) c.close();
+    this.#h2?.close();
     await Promise.all(closing);
   }
 
   #closeIdle(): void {
+    this.#h2?.closeIdle();
     const now = Date.now();
     for (const c of this.#conns) {
       if (c.state === 'idle' || (c.state === 'new' && now - c.stateSince > 5000)) c.close();
@@ -343,7 +414,7 @@ export class Server implements ConnServer {
   }
 
   #checkQuiet(): void {
-    if (this.#conns.size === 0 && this.#quiet !== undefined) {
+    if (this.#conns.size === 0 && (this.#h2?.size ?? 0) === 0 && this.#quiet !== undefined) {
       const q = this.#quiet;
       this.#quiet = undefined;
       q();

@@ -1,0 +1,386 @@
+/**
+ * The HTTP/2 `ResponseWriter`: Go's `http2responseWriter` and its `writeChunk` — what a
+ * handler's `writeHeader`/`write`/`flush` become on an HTTP/2 stream of `node:http2`.
+ *
+ * Design: as in Go, the response is not sent when the handler calls `writeHeader`; the status
+ * and a snapshot of the header are only recorded. Body bytes collect in a buffer of
+ * {@link h2BufferSize} (Go: `handlerChunkWriteSize`, 4 KiB); the HEADERS frame leaves when the
+ * buffer overflows, at `flush()`, or when the handler returns. A handler that returns with
+ * everything still buffered gets a `content-length`, and a missing `content-type` is sniffed
+ * from the first bytes. Framing, HPACK and flow control are `node:http2`'s; this file only maps
+ * Go's rules onto `stream.respond` / `stream.write` / `stream.end` / `sendTrailers`.
+ *
+ * Invariants: the final HEADERS frame is sent at most once; 1xx informational headers go out
+ * at once and any number of times before it; nothing follows a HEADERS frame that ends the
+ * stream (HEAD, 204, 304, an empty body without trailers); the declared `content-length` is
+ * never exceeded (`ErrContentLength`); a write returns a promise only while the stream's buffer
+ * is above its mark (the peer's window is closed), so an awaiting handler never grows memory.
+ *
+ * Example: `w.write('hello')` then the handler returns → `respond({':status': 200,
+ * 'content-type': 'text/plain; charset=utf-8', 'content-length': '5', date})` and
+ * `end('hello')`: one HEADERS and one DATA frame with END_STREAM.
+ */
+import type { ServerHttp2Stream } from 'node:http2';
+import { ErrBodyNotAllowed, ErrContentLength } from './errors.ts';
+import { canonicalHeaderKey, Header, TrailerPrefix } from './header.ts';
+import {
+  bodyAllowedForStatus,
+  checkWriteHeaderCode,
+  type DeadlineSetter,
+  type Flusher,
+  type ResponseWriter,
+  validTrailerHeader,
+} from './response.ts';
+import { detectContentType, sniffLen } from './sniff.ts';
+import { httpDate } from './wire.ts';
+
+/** Body bytes an HTTP/2 response buffers before its HEADERS frame must go. Go: 4 KiB. */
+export const h2BufferSize: number = 4 << 10;
+
+const encoder = new TextEncoder();
+
+// Connection-specific fields HTTP/2 forbids (RFC 9113 §8.2.2); node:http2 throws on them, Go
+// drops them when it encodes the header (`encodeHeaders` in h2_bundle.go).
+const connectionFields = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** What the writer needs from the stream's owner. */
+export interface H2StreamOwner {
+  /** Where errors are logged (`http2: …`). */
+  logf(message: string): void;
+  /** Called with `Connection: close`: Go starts a graceful shutdown of the connection. */
+  closeAfterStream(): void;
+  /** Sets a deadline for reading the request body (epoch ms, 0 clears it). */
+  setReadDeadline(at: number): void;
+  /** Sets a deadline for writing the response (epoch ms, 0 clears it). */
+  setWriteDeadline(at: number): void;
+}
+
+/**
+ * Writes one response on an HTTP/2 stream. Created by the server per stream; not for direct use.
+ * Implements {@link Flusher} and {@link DeadlineSetter}; not `Hijacker` (HTTP/2 has no
+ * connection to hand over: `ResponseController.hijack()` throws `ErrNotSupported`, as Go's does).
+ */
+export class H2ResponseWriter implements ResponseWriter, Flusher, DeadlineSetter {
+  readonly #stream: ServerHttp2Stream;
+  readonly #owner: H2StreamOwner;
+  readonly #head: boolean;
+  #header: Header | undefined;
+  #snap: Header | undefined;
+  #status = 0;
+  #sentHeader = false;
+  #ended = false;
+  #buf: Uint8Array[] = [];
+  #buffered = 0;
+  #declared = -1;
+  #written = 0;
+  #trailers: string[] = [];
+  #handlerDone = false;
+  #waitTrailers = false;
+  /** Set when the stream closed or was reset: writes are dropped from then on. */
+  gone = false;
+  /** Called once the first byte of the body is about to be read (Expect: 100-continue). */
+  onFinal: (() => void) | undefined;
+
+  /** Wraps `stream` for a request with method `method`. */
+  constructor(stream: ServerHttp2Stream, owner: H2StreamOwner, method: string) {
+    this.#stream = stream;
+    this.#owner = owner;
+    this.#head = method === 'HEAD';
+  }
+
+  /** The header to send. Go: `ResponseWriter.Header`. */
+  header(): Header {
+    this.#header ??= new Header();
+    return this.#header;
+  }
+
+  /** Whether a final status was recorded (1xx excluded). */
+  get wroteHeader(): boolean {
+    return this.#status !== 0;
+  }
+
+  /**
+   * Records the final status and a snapshot of the header, or sends a 1xx informational
+   * response at once (103 Early Hints with the current header, as Go 1.19+ does). A second final
+   * status is logged and ignored. Go: `http2responseWriter.WriteHeader`.
+   * @throws {RangeError} for a code outside 100–999.
+   */
+  writeHeader(code: number): void {
+    checkWriteHeaderCode(code);
+    if (this.#status !== 0) {
+      this.#owner.logf('http2: superfluous response.WriteHeader call');
+      return;
+    }
+    if (code >= 100 && code <= 199 && code !== 101) {
+      if (this.gone) return;
+      const h: Record<string, string | string[]> = { ':status': String(code) };
+      if (this.#header !== undefined) addFields(h, this.#header);
+      try {
+        this.#stream.additionalHeaders(h);
+      } catch (err) {
+        this.#owner.logf(`http2: informational response: ${String(err)}`);
+      }
+      return;
+    }
+    this.#status = code;
+    if (this.#header !== undefined && this.#header.size > 0) this.#snap = this.#header.clone();
+  }
+
+  /**
+   * Writes body bytes (a string as UTF-8). Returns a promise only while the stream cannot take
+   * more (the peer's flow-control window is closed); it resolves when it can, or when the
+   * stream is gone. Go: `http2responseWriter.Write`.
+   * @throws {ErrBodyNotAllowed} for a status without a body; {@link ErrContentLength} past a
+   * declared `Content-Length`.
+   */
+  write(chunk: string | Uint8Array): void | Promise<void> {
+    if (this.#status === 0) this.writeHeader(200);
+    if (!bodyAllowedForStatus(this.#status)) throw ErrBodyNotAllowed;
+    const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
+    if (bytes.length === 0) return;
+    this.#written += bytes.length;
+    if (this.#declared >= 0 && this.#written > this.#declared) throw ErrContentLength;
+    if (!this.#sentHeader) {
+      const cl = this.#snap?.get('Content-Length') ?? '';
+      if (cl !== '' && /^\d+$/.test(cl) && this.#written > Number(cl)) throw ErrContentLength;
+      this.#buf.push(bytes);
+      this.#buffered += bytes.length;
+      if (this.#buffered <= h2BufferSize) return;
+      return this.#commit();
+    }
+    return this.#send(bytes);
+  }
+
+  /** Sends the header and whatever is buffered now. Go: `http2responseWriter.Flush`. */
+  flush(): void | Promise<void> {
+    if (this.#status === 0) this.writeHeader(200);
+    return this.#commit();
+  }
+
+  /** Go: `SetReadDeadline` through `ResponseController` (Go 1.20 for HTTP/2). */
+  setReadDeadline(deadline: Date | number): void {
+    this.#owner.setReadDeadline(typeof deadline === 'number' ? deadline : deadline.getTime());
+  }
+
+  /** Go: `SetWriteDeadline` through `ResponseController`. */
+  setWriteDeadline(deadline: Date | number): void {
+    this.#owner.setWriteDeadline(typeof deadline === 'number' ? deadline : deadline.getTime());
+  }
+
+  /** Server: the handler returned; send what is left and end the stream. Never throws. */
+  finish(): void {
+    this.#handlerDone = true;
+    if (this.#status === 0) this.#status = 200;
+    try {
+      void this.#commit();
+      if (!this.#ended && !this.gone) this.#end();
+    } catch (err) {
+      this.#owner.logf(`http2: finishing response: ${String(err)}`);
+    }
+  }
+
+  /** Whether the response has started (a status was sent), for the 500 a failed handler gets. */
+  get committed(): boolean {
+    return this.#sentHeader;
+  }
+
+  // Sends the HEADERS frame (once), then the buffered body. Go: writeChunk.
+  #commit(): void | Promise<void> {
+    const body = this.#takeBuffer();
+    if (this.#sentHeader) return body.length > 0 ? this.#send(body) : undefined;
+    this.#sentHeader = true;
+    if (this.gone) return;
+    this.onFinal?.();
+    this.onFinal = undefined;
+    const snap = this.#snap ?? new Header();
+    const status = this.#status;
+    const h: Record<string, string | string[]> = { ':status': String(status) };
+    let clen = snap.get('Content-Length');
+    if (clen !== '') {
+      if (/^\d+$/.test(clen)) this.#declared = Number(clen);
+      else clen = '';
+      snap.delete('Content-Length');
+    }
+    const allowed = bodyAllowedForStatus(status);
+    if (clen === '' && this.#handlerDone && allowed && (body.length > 0 || !this.#head)) {
+      clen = String(body.length);
+    }
+    if (!snap.has('Content-Type') && snap.get('Content-Encoding') === '' && allowed) {
+      if (body.length > 0) h['content-type'] = detectContentType(body.subarray(0, sniffLen));
+    }
+    if (!snap.has('Date')) h.date = httpDate();
+    for (const v of snap.values('Trailer')) this.#declareTrailers(v);
+    const conn = snap.get('Connection');
+    if (conn !== '') {
+      snap.delete('Connection');
+      if (conn.toLowerCase() === 'close') this.#owner.closeAfterStream();
+    }
+    addFields(h, snap);
+    if (clen !== '') h['content-length'] = clen;
+    if (this.#handlerDone) this.#promoteTrailers();
+    const endStream =
+      (this.#handlerDone && this.#trailers.length === 0 && body.length === 0) ||
+      this.#head ||
+      !allowed;
+    try {
+      this.#stream.respond(h, {
+        endStream,
+        waitForTrailers: !endStream && this.#wantsTrailers(),
+      });
+    } catch (err) {
+      this.#owner.logf(`http2: writing response header: ${String(err)}`);
+      this.gone = true;
+      return;
+    }
+    if (endStream) {
+      this.#ended = true;
+      return;
+    }
+    if (body.length > 0) return this.#send(body);
+  }
+
+  // Trailers are possible when declared before the header went out, or (Go's TrailerPrefix)
+  // while the handler runs and may still add `Trailer:` keys: then the stream waits for them.
+  // A response committed when its handler is done knows it has none and ends plainly.
+  #wantsTrailers(): boolean {
+    this.#waitTrailers = this.#trailers.length > 0 || !this.#handlerDone;
+    return this.#waitTrailers;
+  }
+
+  #takeBuffer(): Uint8Array {
+    const parts = this.#buf;
+    if (parts.length === 0) return emptyBytes;
+    this.#buf = [];
+    const n = this.#buffered;
+    this.#buffered = 0;
+    if (parts.length === 1) return parts[0] as Uint8Array;
+    const out = new Uint8Array(n);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+
+  #send(bytes: Uint8Array): void | Promise<void> {
+    if (this.gone || this.#ended || this.#head) return;
+    const s = this.#stream;
+    if (s.destroyed || s.closed) {
+      this.gone = true;
+      return;
+    }
+    if (s.write(bytes)) return;
+    return new Promise((resolve) => {
+      const done = (): void => {
+        s.off('drain', done);
+        s.off('close', done);
+        resolve();
+      };
+      s.on('drain', done);
+      s.on('close', done);
+    });
+  }
+
+  #end(): void {
+    this.#ended = true;
+    const s = this.#stream;
+    if (s.destroyed || s.closed) return;
+    if (this.#declared >= 0 && this.#written < this.#declared && !this.#head) {
+      // A short body must not look complete: reset the stream, as Go's h2 server does when the
+      // handler wrote less than it declared.
+      s.close(0x2);
+      return;
+    }
+    if (!this.#waitTrailers) {
+      s.end();
+      return;
+    }
+    this.#promoteTrailers();
+    const trailers = this.#trailerFields();
+    if (trailers === undefined) {
+      // No trailer to send: answer the wait with an empty set, which node turns into a plain
+      // END_STREAM on the last DATA frame.
+      s.once('wantTrailers', () => {
+        try {
+          s.sendTrailers({});
+        } catch {
+          // The stream ended meanwhile.
+        }
+      });
+    } else {
+      s.once('wantTrailers', () => {
+        try {
+          s.sendTrailers(trailers);
+        } catch (err) {
+          this.#owner.logf(`http2: writing trailers: ${String(err)}`);
+        }
+      });
+    }
+    s.end();
+  }
+
+  #declareTrailers(v: string): void {
+    for (const part of v.split(',')) {
+      const name = part.trim();
+      if (name === '') continue;
+      const k = canonicalHeaderKey(name);
+      if (!validTrailerHeader(k) || k.startsWith('If-')) {
+        this.#owner.logf(`http2: ignoring invalid trailer "${k}"`);
+        continue;
+      }
+      if (!this.#trailers.includes(k)) this.#trailers.push(k);
+    }
+  }
+
+  // Go: promoteUndeclaredTrailers — `Trailer:Name` keys set in the live header map become
+  // trailers named Name.
+  #promoteTrailers(): void {
+    const h = this.#header;
+    if (h === undefined) return;
+    for (const [k, vs] of h) {
+      if (!k.startsWith(TrailerPrefix)) continue;
+      const name = canonicalHeaderKey(k.slice(TrailerPrefix.length));
+      this.#declareTrailers(name);
+      if (this.#trailers.includes(name)) {
+        h.delete(name);
+        for (const v of vs) h.add(name, v);
+      }
+    }
+    this.#trailers.sort();
+  }
+
+  #trailerFields(): Record<string, string | string[]> | undefined {
+    const h = this.#header;
+    if (h === undefined || this.#trailers.length === 0) return undefined;
+    const out: Record<string, string | string[]> = {};
+    let any = false;
+    for (const k of this.#trailers) {
+      const vs = h.values(k);
+      if (vs.length === 0) continue;
+      out[k.toLowerCase()] = vs.length === 1 ? (vs[0] as string) : [...vs];
+      any = true;
+    }
+    return any ? out : undefined;
+  }
+}
+
+const emptyBytes = new Uint8Array(0);
+
+// Copies a header into node's field object: lower-case names, several values as an array,
+// HTTP/2's forbidden connection fields and `Trailer:` keys left out.
+function addFields(out: Record<string, string | string[]>, h: Header): void {
+  for (const [k, vs] of h) {
+    if (vs.length === 0 || k.startsWith(TrailerPrefix)) continue;
+    const name = k.toLowerCase();
+    if (connectionFields.has(name)) continue;
+    if (name === 'te' && !(vs.length === 1 && vs[0] === 'trailers')) continue;
+    out[name] = vs.length === 1 ? (vs[0] as string) : [...vs];
+  }
+}

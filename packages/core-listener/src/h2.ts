@@ -1,0 +1,846 @@
+/**
+ * HTTP/2 for `Server`: Go's `http2.Server` as configured by `http.Server.Protocols` and
+ * `HTTP2Config` (Go 1.24), on top of `node:http2` — no hand-written framing, HPACK or flow
+ * control here; this file routes connections and maps HTTP/2 streams onto servehttp's `Request`
+ * and an HTTP/2 `ResponseWriter` ({@link H2ResponseWriter}).
+ *
+ * Design: one `Server` serves both protocols on one port. A connection that may speak HTTP/2 —
+ * any TLS connection while HTTP/2 is on (ALPN decides), a plain one only when unencrypted HTTP/2
+ * is on — is *peeked*: its first bytes are held until they tell the protocol (ALPN `h2` after
+ * the handshake, or the 24-byte client preface `PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n`). HTTP/1 gets
+ * the connection back with the peeked bytes replayed in front ({@link ReplayConn}); HTTP/2 gets
+ * it wrapped as a `Duplex` ({@link connDuplex}) that is handed to a `node:http2` server with
+ * `emit('connection', duplex)` — the pattern node documents for sockets accepted elsewhere. The
+ * duplex is used on both runtimes and both socket backends, because servehttp's TLS is
+ * terminated by its own listener (Bun sockets or `node:tls`): node's http2 cannot take over a
+ * `TLSSocket` after its handshake without losing the bytes already decrypted (checked on Node
+ * 20.20: the session starts and never reads), and Bun's own sockets are not node sockets.
+ *
+ * Invariants: a peeked connection holds at most {@link prefaceLength} bytes before deciding,
+ * and is closed if nothing decides it within the read-header timeout (or 10 s); every session
+ * is tracked until it closes, so `shutdown()` can send GOAWAY and wait, and `close()` can end
+ * it; a handler never throws past its stream (an error resets the stream, as Go's
+ * `handlerPanicRST` does).
+ *
+ * Example: a browser connects over TLS and negotiates `h2`; its first chunk is the preface and
+ * a SETTINGS frame; the peek sees ALPN `h2`, wraps the connection, and `node:http2` emits a
+ * session; each HEADERS frame becomes a `'stream'` event → `Request { proto: 'HTTP/2.0' }` +
+ * `H2ResponseWriter` → the handler → HEADERS + DATA frames.
+ */
+import * as http2 from 'node:http2';
+import { Duplex } from 'node:stream';
+import type { Context } from './context.ts';
+import { ErrAbortHandler, ErrDeadlineExceeded } from './errors.ts';
+import { H2ResponseWriter, type H2StreamOwner } from './h2-response.ts';
+import type { Handler } from './handler.ts';
+import type { Conn } from './net.ts';
+import { Request, type TLSInfo } from './request.ts';
+
+/**
+ * Which protocols a server speaks. Go: `http.Protocols` (Go 1.24), as a plain object.
+ * Defaults: `http1` and `http2` on, `unencryptedHTTP2` off.
+ */
+export interface Protocols {
+  /** HTTP/1.x, over TLS and in clear. Go: `SetHTTP1`. */
+  http1?: boolean;
+  /** HTTP/2 over TLS, chosen by ALPN (`h2`). Go: `SetHTTP2`. */
+  http2?: boolean;
+  /**
+   * HTTP/2 in clear with prior knowledge (the client starts with the HTTP/2 preface), on the
+   * same port as HTTP/1. Go: `SetUnencryptedHTTP2`. The `Upgrade: h2c` dance is not supported,
+   * as in Go 1.24.
+   */
+  unencryptedHTTP2?: boolean;
+}
+
+/**
+ * HTTP/2 limits. Go: `http.HTTP2Config` (Go 1.24); zero or absent means Go's default. Sizes are
+ * bytes, durations milliseconds.
+ */
+export interface HTTP2Config {
+  /** Streams a client may have open at once; default 250 (SETTINGS_MAX_CONCURRENT_STREAMS). */
+  maxConcurrentStreams?: number;
+  /** HPACK table size the decoder allows; default 4096 (SETTINGS_HEADER_TABLE_SIZE). */
+  maxDecoderHeaderTableSize?: number;
+  /** Largest frame payload accepted; default 1 MiB, within 16 KiB–16 MiB. */
+  maxReadFrameSize?: number;
+  /** Receive window of the whole connection; default 1 MiB. */
+  maxReceiveBufferPerConnection?: number;
+  /** Receive window of each stream; default 1 MiB (SETTINGS_INITIAL_WINDOW_SIZE). */
+  maxReceiveBufferPerStream?: number;
+  /** Send a PING after this long without a frame from the client; default 0 (never). */
+  sendPingTimeout?: number;
+  /** Close the connection when a PING is not answered within this; default 15 s. */
+  pingTimeout?: number;
+}
+
+/** The 24 bytes every HTTP/2 client sends first (RFC 9113 §3.4). */
+export const clientPreface = 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n';
+const prefaceLength = clientPreface.length;
+
+/** What the HTTP/2 side needs from its `Server`. */
+export interface H2Host {
+  readonly handler: Handler;
+  readonly maxHeaderBytes: number;
+  readonly readHeaderTimeout: number;
+  readonly readTimeout: number;
+  readonly writeTimeout: number;
+  readonly idleTimeout: number;
+  readonly http2: HTTP2Config;
+  logf(message: string): void;
+  connState: ((conn: Conn, state: 'active' | 'idle' | 'closed') => void) | undefined;
+  /** Called whenever a connection the hub tracked is gone (for shutdown's wait). */
+  onConnGone(): void;
+}
+
+type ConnWithExtras = Conn & {
+  attach?: (r: { onChunk(c: Uint8Array): void; onEnd(): void } | undefined) => void;
+  pauseReading?: () => void;
+  resumeReading?: () => void;
+  tls?: TLSInfo;
+};
+
+/**
+ * A connection with bytes already read from it put back in front: what HTTP/1 serves after a
+ * peek. Delegates everything else to the connection it wraps.
+ */
+export class ReplayConn implements Conn {
+  readonly #c: ConnWithExtras;
+  #front: Uint8Array[];
+
+  /** Wraps `c`; `front` is what was read from it, in order. */
+  constructor(c: Conn, front: Uint8Array[]) {
+    this.#c = c as ConnWithExtras;
+    this.#front = front;
+  }
+
+  get localAddr(): Conn['localAddr'] {
+    return this.#c.localAddr;
+  }
+  get remoteAddr(): Conn['remoteAddr'] {
+    return this.#c.remoteAddr;
+  }
+  get closed(): Promise<void> {
+    return this.#c.closed;
+  }
+  get ended(): Promise<void> {
+    return this.#c.ended;
+  }
+  /** The TLS state of the wrapped connection. */
+  get tls(): TLSInfo | undefined {
+    return this.#c.tls;
+  }
+
+  read(): Promise<Uint8Array | null> {
+    const f = this.#front.shift();
+    return f === undefined ? this.#c.read() : Promise.resolve(f);
+  }
+
+  write(data: Uint8Array | string): Promise<void> {
+    return this.#c.write(data);
+  }
+
+  /** Writes without a promise when the socket takes all (see `StreamConn.writeNow`). */
+  writeNow(data: Uint8Array | string): Promise<void> | undefined {
+    const c = this.#c as ConnWithExtras & {
+      writeNow?: (d: Uint8Array | string) => Promise<void> | undefined;
+    };
+    return c.writeNow !== undefined ? c.writeNow(data) : c.write(data);
+  }
+
+  closeWrite(): void {
+    this.#c.closeWrite();
+  }
+
+  close(): void {
+    this.#c.close();
+  }
+
+  pauseReading(): void {
+    this.#c.pauseReading?.();
+  }
+
+  resumeReading(): void {
+    this.#c.resumeReading?.();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    return (async function* (self: ReplayConn) {
+      for (;;) {
+        const c = await self.read();
+        if (c === null) return;
+        yield c;
+      }
+    })(this);
+  }
+}
+
+// Only connections that can take a receiver get the synchronous fast path; the replayed bytes
+// are handed over in a microtask, which runs before the socket's next data callback can.
+function withAttach(rc: ReplayConn, c: ConnWithExtras, front: Uint8Array[]): Conn {
+  if (c.attach === undefined) return rc;
+  const attach = c.attach.bind(c);
+  return Object.assign(rc, {
+    attach(r: { onChunk(c: Uint8Array): void; onEnd(): void } | undefined): void {
+      attach(r);
+      if (r === undefined || front.length === 0) return;
+      const chunks = front.splice(0);
+      queueMicrotask(() => {
+        for (const chunk of chunks) r.onChunk(chunk);
+      });
+    },
+  });
+}
+
+/** Which protocol a peeked connection speaks. */
+type Peeked = { proto: 'h1' | 'h2' | 'none'; front: Uint8Array[] };
+
+// Reads until the first bytes decide the protocol: on TLS, the first chunk (the handshake is
+// done by then and ALPN known); in clear, enough bytes to compare with the preface.
+function peek(c: ConnWithExtras, tls: boolean, timeout: number): Promise<Peeked> {
+  return new Promise((resolve) => {
+    const front: Uint8Array[] = [];
+    let have = 0;
+    let done = false;
+    const finish = (proto: Peeked['proto']): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (c.attach !== undefined) c.attach(undefined);
+      resolve({ proto, front });
+    };
+    const decide = (): void => {
+      if (tls) {
+        finish(c.tls?.negotiatedProtocol === 'h2' ? 'h2' : 'h1');
+        return;
+      }
+      const n = Math.min(have, prefaceLength);
+      let i = 0;
+      for (const chunk of front) {
+        for (let j = 0; j < chunk.length && i < n; j++, i++) {
+          if (chunk[j] !== clientPreface.charCodeAt(i)) {
+            finish('h1');
+            return;
+          }
+        }
+      }
+      if (have >= prefaceLength) finish('h2');
+    };
+    const timer = setTimeout(() => {
+      c.close();
+      finish('none');
+    }, timeout);
+    const receiver = {
+      onChunk(chunk: Uint8Array): void {
+        front.push(chunk);
+        have += chunk.length;
+        decide();
+      },
+      onEnd(): void {
+        finish(have === 0 ? 'none' : 'h1');
+      },
+    };
+    if (c.attach !== undefined) {
+      c.attach(receiver);
+      return;
+    }
+    const loop = async (): Promise<void> => {
+      while (!done) {
+        const chunk = await c.read();
+        if (chunk === null) receiver.onEnd();
+        else receiver.onChunk(chunk);
+      }
+    };
+    void loop();
+  });
+}
+
+/**
+ * A `Duplex` over a servehttp `Conn`, for `node:http2`. Incoming chunks are pushed as they
+ * arrive and reading pauses when the duplex's buffer is full; writes resolve when the socket
+ * took the bytes. `front` is what a peek already read.
+ */
+export function connDuplex(c: Conn, front: Uint8Array[], onRead?: () => void): Duplex {
+  const cx = c as ConnWithExtras & {
+    writeNow?: (d: Uint8Array | string) => Promise<void> | undefined;
+  };
+  let pulling = false;
+  const d = new Duplex({
+    // node's http2 writes frames in small pieces; taking them as a batch keeps socket writes few.
+    writev(chunks, cb) {
+      const parts = chunks.map((x) => x.chunk as Uint8Array);
+      const data = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
+      let p: Promise<void> | undefined;
+      try {
+        p = cx.writeNow !== undefined ? cx.writeNow(data) : cx.write(data);
+      } catch (err) {
+        cb(err as Error);
+        return;
+      }
+      if (p === undefined) cb();
+      else p.then(() => cb(), cb);
+    },
+    read() {
+      if (cx.attach !== undefined) cx.resumeReading?.();
+      else if (!pulling) void pull();
+    },
+    final(cb) {
+      c.closeWrite();
+      cb();
+    },
+    destroy(err, cb) {
+      c.close();
+      cb(err);
+    },
+  });
+  const push = (chunk: Uint8Array): boolean => {
+    onRead?.();
+    return d.push(chunk);
+  };
+  for (const chunk of front) push(chunk);
+  const pull = async (): Promise<void> => {
+    pulling = true;
+    try {
+      for (;;) {
+        const chunk = await c.read();
+        if (chunk === null) {
+          d.push(null);
+          return;
+        }
+        if (!push(chunk)) return;
+      }
+    } finally {
+      pulling = false;
+    }
+  };
+  if (cx.attach !== undefined) {
+    cx.attach({
+      onChunk(chunk) {
+        if (!push(chunk)) cx.pauseReading?.();
+      },
+      onEnd() {
+        d.push(null);
+      },
+    });
+  }
+  void c.closed.then(() => {
+    if (!d.destroyed) d.destroy();
+  });
+  // What node's http2 reads from a socket it is given.
+  Object.assign(d, {
+    remoteAddress: c.remoteAddr.host,
+    remotePort: c.remoteAddr.port,
+    localAddress: c.localAddr.host,
+    localPort: c.localAddr.port,
+    encrypted: cx.tls !== undefined,
+    // Left undefined in clear: node takes `false` for "no ALPN, fall back to HTTP/1".
+    ...(cx.tls !== undefined ? { alpnProtocol: cx.tls.negotiatedProtocol } : {}),
+    setNoDelay: () => d,
+    setKeepAlive: () => d,
+    setTimeout: () => d,
+    ref: () => d,
+    unref: () => d,
+  });
+  return d;
+}
+
+const NGHTTP2_NO_ERROR = 0;
+const NGHTTP2_INTERNAL_ERROR = 2;
+
+/** Go's defaults for {@link HTTP2Config}. */
+export const http2Defaults: Readonly<Required<HTTP2Config>> = Object.freeze({
+  maxConcurrentStreams: 250,
+  maxDecoderHeaderTableSize: 4096,
+  maxReadFrameSize: 1 << 20,
+  maxReceiveBufferPerConnection: 1 << 20,
+  maxReceiveBufferPerStream: 1 << 20,
+  sendPingTimeout: 0,
+  pingTimeout: 15_000,
+});
+
+/**
+ * The limits in effect: Go's defaults for what is unset, values out of HTTP/2's ranges
+ * clamped as Go's `fillNetHTTPConfig` does.
+ */
+export function effectiveHTTP2Config(c: HTTP2Config = {}): Required<HTTP2Config> {
+  const pick = (v: number | undefined, d: number): number =>
+    v === undefined || !(v > 0) ? d : Math.floor(v);
+  return {
+    maxConcurrentStreams: pick(c.maxConcurrentStreams, http2Defaults.maxConcurrentStreams),
+    maxDecoderHeaderTableSize: pick(
+      c.maxDecoderHeaderTableSize,
+      http2Defaults.maxDecoderHeaderTableSize,
+    ),
+    maxReadFrameSize: Math.min(
+      Math.max(pick(c.maxReadFrameSize, http2Defaults.maxReadFrameSize), 16_384),
+      16_777_215,
+    ),
+    maxReceiveBufferPerConnection: Math.min(
+      Math.max(
+        pick(c.maxReceiveBufferPerConnection, http2Defaults.maxReceiveBufferPerConnection),
+        65_535,
+      ),
+      2 ** 31 - 1,
+    ),
+    maxReceiveBufferPerStream: Math.min(
+      pick(c.maxReceiveBufferPerStream, http2Defaults.maxReceiveBufferPerStream),
+      2 ** 31 - 1,
+    ),
+    sendPingTimeout: pick(c.sendPingTimeout, 0),
+    pingTimeout: pick(c.pingTimeout, http2Defaults.pingTimeout),
+  };
+}
+
+// Go: serverConn.maxHeaderListSize — MaxHeaderBytes plus room for the per-field overhead HPACK
+// counts (32 bytes for each of ten typical fields).
+function maxHeaderListSize(maxHeaderBytes: number): number {
+  const n = maxHeaderBytes > 0 ? maxHeaderBytes : 1 << 20;
+  return n + 10 * 32;
+}
+
+/** One HTTP/2 connection: its session, its open streams, its timers. */
+class H2Conn {
+  readonly conn: Conn;
+  readonly session: http2.ServerHttp2Session;
+  readonly #hub: H2Hub;
+  readonly #ctx: Context;
+  readonly #tls: TLSInfo | undefined;
+  readonly #remote: string;
+  streams = 0;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #pingTimer: ReturnType<typeof setInterval> | undefined;
+  lastRead: number = Date.now();
+  idleSince: number = Date.now();
+  #gone = false;
+
+  constructor(hub: H2Hub, conn: Conn, session: http2.ServerHttp2Session, ctx: Context) {
+    this.#hub = hub;
+    this.conn = conn;
+    this.session = session;
+    this.#ctx = ctx;
+    this.#tls = (conn as ConnWithExtras).tls;
+    this.#remote = String(conn.remoteAddr);
+    const cfg = hub.config;
+    session.on(
+      'stream',
+      (
+        stream: http2.ServerHttp2Stream,
+        headers: http2.IncomingHttpHeaders,
+        flags: number,
+        raw: unknown,
+      ) => this.#onStream(stream, headers, flags, raw as string[] | undefined),
+    );
+    session.on('error', () => {});
+    session.on('close', () => this.#onClose());
+    try {
+      session.setLocalWindowSize(cfg.maxReceiveBufferPerConnection);
+    } catch {
+      // Older runtimes lack it; the stream windows still apply.
+    }
+    this.#armIdle();
+    if (cfg.sendPingTimeout > 0) {
+      this.#pingTimer = setInterval(() => this.#maybePing(), cfg.sendPingTimeout);
+      (this.#pingTimer as { unref?: () => void }).unref?.();
+    }
+  }
+
+  /** Sends GOAWAY; open streams finish, then the session closes. Go: startGracefulShutdown. */
+  shutdown(): void {
+    if (this.session.closed || this.session.destroyed) return;
+    try {
+      this.session.close();
+    } catch {
+      this.session.destroy();
+    }
+  }
+
+  /** Ends the connection now. */
+  destroy(): void {
+    if (!this.session.destroyed) this.session.destroy();
+    this.conn.close();
+  }
+
+  #maybePing(): void {
+    const cfg = this.#hub.config;
+    if (Date.now() - this.lastRead < cfg.sendPingTimeout || this.session.destroyed) return;
+    const t = setTimeout(() => this.destroy(), cfg.pingTimeout);
+    try {
+      this.session.ping((err) => {
+        clearTimeout(t);
+        if (err !== null) this.destroy();
+      });
+    } catch {
+      clearTimeout(t);
+    }
+  }
+
+  #armIdle(): void {
+    this.idleSince = Date.now();
+    const host = this.#hub.host;
+    const ms = host.idleTimeout || host.readTimeout;
+    if (ms <= 0) return;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(() => {
+      if (this.streams === 0) this.shutdown();
+    }, ms);
+  }
+
+  #onClose(): void {
+    if (this.#gone) return;
+    this.#gone = true;
+    clearTimeout(this.#idleTimer);
+    clearInterval(this.#pingTimer);
+    this.conn.close();
+    this.#hub.gone(this);
+  }
+
+  #onStream(
+    stream: http2.ServerHttp2Stream,
+    headers: http2.IncomingHttpHeaders,
+    flags: number,
+    raw: string[] | undefined,
+  ): void {
+    if (this.streams++ === 0) {
+      clearTimeout(this.#idleTimer);
+      this.#hub.host.connState?.(this.conn, 'active');
+    }
+    const host = this.#hub.host;
+    const method = String(headers[':method'] ?? '');
+    const authority = String(headers[':authority'] ?? headers.host ?? '');
+    const path = String(headers[':path'] ?? '');
+    const ended = (flags & 1) !== 0 || stream.readableEnded;
+    const rawHeader = fieldsOf(headers, raw);
+    let contentLength = 0;
+    if (!ended) {
+      const cl = headers['content-length'];
+      contentLength = cl === undefined ? -1 : /^\d+$/.test(cl) ? Number(cl) : 0;
+    }
+    let cancel: ((reason?: unknown) => void) | undefined;
+    let readDeadline: ReturnType<typeof setTimeout> | undefined;
+    let writeDeadline: ReturnType<typeof setTimeout> | undefined;
+    let readErr: unknown;
+    let wakeReader: ((e: unknown) => void) | undefined;
+    const expectContinue = !ended && String(headers.expect ?? '').toLowerCase() === '100-continue';
+    let continued = !expectContinue;
+    const sendContinue = (): void => {
+      if (continued) return;
+      continued = true;
+      if (w.wroteHeader) return;
+      try {
+        stream.additionalHeaders({ ':status': '100' });
+      } catch {
+        // The stream is gone; the read below reports it.
+      }
+    };
+    const owner: H2StreamOwner = {
+      logf: (m) => host.logf(m),
+      closeAfterStream: () => this.shutdown(),
+      setReadDeadline: (at) => {
+        clearTimeout(readDeadline);
+        if (at > 0) readDeadline = setTimeout(onReadTimeout, Math.max(0, at - Date.now()));
+      },
+      setWriteDeadline: (at) => {
+        clearTimeout(writeDeadline);
+        if (at > 0) writeDeadline = setTimeout(onWriteTimeout, Math.max(0, at - Date.now()));
+      },
+    };
+    // Go: stream.onReadTimeout — the body read fails, the handler may still answer.
+    const onReadTimeout = (): void => {
+      readErr = ErrDeadlineExceeded;
+      wakeReader?.(readErr);
+    };
+    // Go: stream.onWriteTimeout — RST_STREAM with INTERNAL_ERROR.
+    const onWriteTimeout = (): void => {
+      if (!stream.closed) stream.close(NGHTTP2_INTERNAL_ERROR);
+    };
+    const w = new H2ResponseWriter(stream, owner, method);
+    // A final response makes a pending 100 Continue pointless: the client must not send.
+    w.onFinal = () => {
+      continued = true;
+    };
+    const req = new Request({
+      method,
+      target: method === 'CONNECT' ? authority : path,
+      proto: 'HTTP/2.0',
+      rawHeader,
+      host: authority,
+      remoteAddr: this.#remote,
+      contentLength,
+      body: ended
+        ? null
+        : bodyOf(
+            stream,
+            sendContinue,
+            () => readErr,
+            (f) => {
+              wakeReader = f;
+            },
+          ),
+      ...(this.#tls !== undefined ? { tls: this.#tls } : {}),
+      context: {
+        provideContext: () => {
+          const [ctx, c] = this.#ctx.withCancel();
+          cancel = c;
+          if (stream.closed || stream.destroyed) c(new Error('http2: stream closed'));
+          return ctx;
+        },
+      },
+    });
+    if (host.readTimeout > 0 && !ended) owner.setReadDeadline(Date.now() + host.readTimeout);
+    if (host.writeTimeout > 0) owner.setWriteDeadline(Date.now() + host.writeTimeout);
+    const streamDone = (): void => {
+      w.gone = true;
+      clearTimeout(readDeadline);
+      clearTimeout(writeDeadline);
+      cancel?.(new Error('http2: stream closed'));
+    };
+    stream.on('aborted', streamDone);
+    stream.on('close', () => {
+      streamDone();
+      if (--this.streams === 0) {
+        this.#armIdle();
+        this.#hub.host.connState?.(this.conn, 'idle');
+      }
+    });
+    stream.on('error', () => {});
+    let result: void | Promise<void>;
+    try {
+      result = host.handler.serveHTTP(w, req);
+    } catch (err) {
+      this.#handlerFailed(stream, err);
+      return;
+    }
+    if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
+      (result as Promise<void>).then(
+        () => this.#handlerDone(stream, w, cancel),
+        (err: unknown) => this.#handlerFailed(stream, err),
+      );
+      return;
+    }
+    this.#handlerDone(stream, w, cancel);
+  }
+
+  #handlerDone(
+    stream: http2.ServerHttp2Stream,
+    w: H2ResponseWriter,
+    cancel: ((reason?: unknown) => void) | undefined,
+  ): void {
+    w.finish();
+    cancel?.(new Error('http2: handler returned'));
+    // Go answers a request whose body was not read with RST_STREAM(NO_ERROR) after the
+    // response (RFC 9113 §8.1), so the client stops sending.
+    if (!stream.readableEnded && !stream.closed) {
+      stream.once('finish', () => {
+        if (!stream.closed && !stream.readableEnded) stream.close(NGHTTP2_NO_ERROR);
+      });
+    }
+  }
+
+  // Go: runHandler's recover — log (not for ErrAbortHandler) and reset the stream.
+  #handlerFailed(stream: http2.ServerHttp2Stream, err: unknown): void {
+    if (err !== ErrAbortHandler) {
+      const why = err instanceof Error ? (err.stack ?? err.message) : String(err);
+      this.#hub.host.logf(`http2: panic serving ${this.#remote}: ${why}`);
+    }
+    if (!stream.closed) stream.close(NGHTTP2_INTERNAL_ERROR);
+  }
+}
+
+// The request body: chunks as the stream gives them, with flow control (node only opens the
+// window as chunks are taken). The first read sends 100 Continue when the client asked
+// (Go: requestBody.Read); a read deadline makes the read fail without resetting the stream.
+async function* bodyOf(
+  stream: http2.ServerHttp2Stream,
+  onFirstRead: () => void,
+  deadlineErr: () => unknown,
+  setWake: (f: ((e: unknown) => void) | undefined) => void,
+): AsyncGenerator<Uint8Array> {
+  onFirstRead();
+  const it = stream[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+  for (;;) {
+    const e = deadlineErr();
+    if (e !== undefined) throw e;
+    const next = it.next();
+    const r = await new Promise<IteratorResult<Uint8Array>>((resolve, reject) => {
+      setWake(reject);
+      next.then(resolve, reject);
+    });
+    setWake(undefined);
+    if (r.done === true) return;
+    yield r.value;
+  }
+}
+
+// The regular fields of a request, as a flat [name, value, …] list for `Request`: pseudo
+// fields and Host (which is `r.host`) left out, several `cookie` fields joined with "; "
+// (RFC 9113 §8.2.3, as Go's server does).
+function fieldsOf(headers: http2.IncomingHttpHeaders, raw: string[] | undefined): string[] {
+  const out: string[] = [];
+  let cookies: string[] | undefined;
+  const add = (name: string, value: string): void => {
+    if (name.charCodeAt(0) === 0x3a || name === 'host') return;
+    if (name === 'cookie') {
+      cookies ??= [];
+      cookies.push(value);
+      return;
+    }
+    out.push(name, value);
+  };
+  if (raw !== undefined && Array.isArray(raw)) {
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      add((raw[i] as string).toLowerCase(), raw[i + 1] as string);
+    }
+  } else {
+    for (const [k, v] of Object.entries(headers)) {
+      if (v === undefined) continue;
+      if (Array.isArray(v)) for (const x of v) add(k, x);
+      else add(k, String(v));
+    }
+  }
+  if (cookies !== undefined) out.push('cookie', cookies.join('; '));
+  return out;
+}
+
+/**
+ * A `Server`'s HTTP/2 side: the `node:http2` server its connections are handed to, and the
+ * sessions it is serving. Created by `Server` on the first connection that may speak HTTP/2.
+ */
+export class H2Hub {
+  /** The server this hub serves for. */
+  readonly host: H2Host;
+  /** The limits in effect. */
+  readonly config: Required<HTTP2Config>;
+  readonly #server: http2.Http2Server;
+  readonly #conns = new Set<H2Conn>();
+  readonly #peeking = new Map<Conn, number>();
+  #pendingSession: { conn: Conn; ctx: Context } | undefined;
+  #closing = false;
+
+  /** Builds the `node:http2` server with the host's limits. */
+  constructor(host: H2Host) {
+    this.host = host;
+    this.config = effectiveHTTP2Config(host.http2);
+    const cfg = this.config;
+    this.#server = http2.createServer({
+      settings: {
+        maxConcurrentStreams: cfg.maxConcurrentStreams,
+        headerTableSize: cfg.maxDecoderHeaderTableSize,
+        maxFrameSize: cfg.maxReadFrameSize,
+        initialWindowSize: cfg.maxReceiveBufferPerStream,
+        maxHeaderListSize: maxHeaderListSize(host.maxHeaderBytes),
+      },
+      // Go bounds the header by bytes only; node's default of 128 fields would refuse requests
+      // Go accepts.
+      maxHeaderListPairs: 4096,
+    });
+    this.#server.on('session', (session: http2.ServerHttp2Session) => {
+      const p = this.#pendingSession;
+      this.#pendingSession = undefined;
+      if (p === undefined) {
+        session.destroy();
+        return;
+      }
+      const c = new H2Conn(this, p.conn, session, p.ctx);
+      this.#conns.add(c);
+      if (this.#closing) c.shutdown();
+    });
+  }
+
+  /** Open HTTP/2 connections plus connections still being peeked. */
+  get size(): number {
+    return this.#conns.size + this.#peeking.size;
+  }
+
+  /**
+   * Decides a new connection's protocol and serves it: HTTP/2 here, HTTP/1 through `startHTTP1`
+   * (given the connection with the peeked bytes in front), nothing when `http1` is off or the
+   * peer leaves first.
+   */
+  async route(
+    conn: Conn,
+    ctx: Context,
+    tls: boolean,
+    http1: boolean,
+    startHTTP1: (c: Conn) => void,
+  ): Promise<void> {
+    const host = this.host;
+    const timeout = host.readHeaderTimeout || host.readTimeout || 10_000;
+    this.#peeking.set(conn, Date.now());
+    let p: Peeked;
+    try {
+      p = await peek(conn as ConnWithExtras, tls, timeout);
+    } finally {
+      this.#peeking.delete(conn);
+    }
+    if (p.proto === 'none') {
+      conn.close();
+      host.onConnGone();
+      return;
+    }
+    if (p.proto === 'h1') {
+      if (!http1) {
+        conn.close();
+        host.onConnGone();
+        return;
+      }
+      const rc = new ReplayConn(conn, p.front);
+      startHTTP1(withAttach(rc, conn as ConnWithExtras, p.front));
+      return;
+    }
+    this.serveH2(conn, ctx, p.front);
+  }
+
+  /** Serves HTTP/2 on `conn`, whose first bytes `front` were already read. */
+  serveH2(conn: Conn, ctx: Context, front: Uint8Array[]): void {
+    if (this.#closing) {
+      conn.close();
+      this.host.onConnGone();
+      return;
+    }
+    let h: H2Conn | undefined;
+    const d = connDuplex(conn, front, () => {
+      if (h !== undefined) h.lastRead = Date.now();
+    });
+    this.#pendingSession = { conn, ctx };
+    this.#server.emit('connection', d);
+    if (this.#pendingSession !== undefined) {
+      // The runtime did not start a session synchronously: nothing to serve.
+      this.#pendingSession = undefined;
+      conn.close();
+      this.host.onConnGone();
+      return;
+    }
+    for (const c of this.#conns) if (c.conn === conn) h = c;
+  }
+
+  /** @internal A session closed. */
+  gone(c: H2Conn): void {
+    if (this.#conns.delete(c)) {
+      this.host.connState?.(c.conn, 'closed');
+      this.host.onConnGone();
+    }
+  }
+
+  /**
+   * Graceful stop: GOAWAY on every session (open streams finish), and connections still being
+   * peeked or idle for over 5 s closed. Go: the h2 server's `startGracefulShutdown`.
+   */
+  shutdown(): void {
+    this.#closing = true;
+    for (const c of this.#conns) c.shutdown();
+    this.closeIdle();
+  }
+
+  /** Closes peeked connections older than 5 s (Go issue 22682's rule for new ones). */
+  closeIdle(): void {
+    const now = Date.now();
+    for (const [c, since] of this.#peeking) if (now - since > 5000) c.close();
+  }
+
+  /** Ends every HTTP/2 connection now. */
+  close(): void {
+    this.#closing = true;
+    for (const c of this.#conns) c.destroy();
+    for (const c of this.#peeking.keys()) c.close();
+  }
+}
