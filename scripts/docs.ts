@@ -37,7 +37,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { type Pkg, Rows, readPackages, releaseBin, releaseTools, root } from './release-lib.ts';
 
 const apiDir = join(root, 'docs/api');
@@ -167,6 +167,20 @@ function listFiles(dir: string): string[] {
   return out.sort();
 }
 
+/** Relative Markdown links in the tree under `dir` whose target file does not exist. */
+export function brokenLinks(dir: string): string[] {
+  const broken: string[] = [];
+  for (const f of listFiles(dir).filter((x) => x.endsWith('.md'))) {
+    const text = readFileSync(join(dir, f), 'utf8');
+    for (const m of text.matchAll(/\]\(([^)#\s]+\.md)(?:#[^)]*)?\)/g)) {
+      const target = m[1] ?? '';
+      if (/^[a-z]+:/i.test(target)) continue;
+      if (!existsSync(join(dir, dirname(f), target))) broken.push(`${f} → ${target}`);
+    }
+  }
+  return broken;
+}
+
 /** The files that differ between two generated trees (added, removed or changed). */
 export function treeDiff(a: string, b: string): string[] {
   const fa = listFiles(a);
@@ -243,11 +257,16 @@ export async function generate(rows: Rows, out: string, strict: boolean): Promis
       '--out',
       out,
     ]);
-    rows.row(
-      'render the merged API reference as Markdown',
-      r.code === 0 && existsSync(join(out, 'README.md')),
-      r.out,
-    );
+    if (
+      rows.row(
+        'render the merged API reference as Markdown',
+        r.code === 0 && existsSync(join(out, 'README.md')),
+        r.out,
+      )
+    ) {
+      const broken = brokenLinks(out);
+      rows.row('every link between the API pages resolves', broken.length === 0, broken.join('\n'));
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

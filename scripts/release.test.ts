@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { consumerManifest, specifiers } from './consumer.ts';
-import { againstBaseline, entryPoints, undocumented } from './docs.ts';
+import { againstBaseline, brokenLinks, entryPoints, undocumented } from './docs.ts';
 import { pendingChangesets, sharedVersion } from './release.ts';
 
 // Runs the real `changeset version` (through Bun, since changesets 3 refuses Node 20) on a copy of
@@ -292,4 +292,22 @@ test('pending changesets: the .md files but the README; the shared version of th
     rmSync(base, { recursive: true, force: true });
   }
   expect(sharedVersion(root)).toMatch(/^\d+\.\d+\.\d+/);
+});
+
+test('docs: a relative link to a page that does not exist is reported, anchors and URLs are not', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'servehttp-links-'));
+  try {
+    mkdirSync(join(dir, 'kit'));
+    writeFileSync(
+      join(dir, 'README.md'),
+      '[kit](kit/README.md) [gone](gone.md) [web](https://x.dev/a.md)',
+    );
+    writeFileSync(
+      join(dir, 'kit/README.md'),
+      '[up](../README.md#modules) [self](#top) [lost](cors.md#cors)',
+    );
+    expect(brokenLinks(dir)).toEqual(['README.md → gone.md', 'kit/README.md → cors.md']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
