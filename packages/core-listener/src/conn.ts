@@ -424,6 +424,7 @@ export class HTTPConn implements ResponseSink, ContextProvider {
             return;
           }
           if (this.#closing || this.#eof) {
+            if (!this.#closing && this.#headCutShort()) return;
             this.#shutdownConn();
             return;
           }
@@ -508,11 +509,29 @@ export class HTTPConn implements ResponseSink, ContextProvider {
   // The responses of the requests before it in the same batch are still queued and go first:
   // dropping them made the error look like the answer to an earlier request (a response
   // desync found by the hardening corpus, row "conn: good then bad then more").
-  async #replyParseError(err: ParseError): Promise<void> {
+  // A head cut short by the end of the stream: Go's read fails with ErrUnexpectedEOF, which is
+  // not the silent io.EOF of a clean close, so it answers a bare "400 Bad Request".
+  #headCutShort(): boolean {
+    try {
+      this.#parser.finish();
+      return false;
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+      this.#busy = true;
+      void this.#replyParseError(err, false).finally(() => this.#shutdownConn());
+      return true;
+    }
+  }
+
+  async #replyParseError(err: ParseError, withReason = true): Promise<void> {
     const code = err.status;
     const head = `HTTP/1.1 ${code} ${statusText(code)}`;
     const body =
-      code === 501 ? 'Unsupported transfer encoding' : `${code} ${statusText(code)}: ${err.reason}`;
+      code === 501
+        ? 'Unsupported transfer encoding'
+        : withReason
+          ? `${code} ${statusText(code)}: ${err.reason}`
+          : `${code} ${statusText(code)}`;
     this.pushLatin1(head + errorHeaders + body);
     await this.flush();
     this.#closeWrite();
@@ -575,6 +594,14 @@ export class HTTPConn implements ResponseSink, ContextProvider {
     // slow-body test; Go measures from the start of the head, this from its end).
     if (srv.readTimeout > 0 && !this.#bodyDone) this.setReadDeadline(Date.now() + srv.readTimeout);
 
+    if (p.unsupportedExpectation) {
+      // Go: sendExpectationFailed — the handler never sees it; the body may follow unasked for,
+      // so the connection closes.
+      w.header().set('Connection', 'close');
+      w.writeHeader(417);
+      this.#closing = true;
+      return this.#afterHandler(w);
+    }
     let result: void | Promise<void>;
     try {
       if (!srv.disableGeneralOptionsHandler && method === 'OPTIONS' && target === '*') {

@@ -325,6 +325,62 @@ describe.each(backends)('%s backend: one connection (Go conn.serve)', (backend) 
     expect(out).toContain('Connection: close');
   });
 
+  // Go conn.serve: `expectsContinue()` (the token 100-continue) is honoured on 1.1 and ignored
+  // on 1.0; any other non-empty Expect gets sendExpectationFailed — 417, `Connection: close`,
+  // no handler call. An empty value is no expectation at all.
+  test.each([
+    {
+      name: 'an unknown expectation: 417 and close, handler not called',
+      head: 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 200-ok\r\n\r\nhi',
+      want: 'HTTP/1.1 417 Expectation Failed\r\nConnection: close\r\nDate: D\r\nContent-Length: 0\r\n\r\n',
+      called: false,
+    },
+    {
+      name: '100-continue on HTTP/1.0 is ignored: no 100, the handler runs',
+      head: 'POST / HTTP/1.0\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\nhi',
+      want: 'HTTP/1.0 200 OK\r\nDate: D\r\nContent-Length: 2\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nhi',
+      called: true,
+    },
+    {
+      name: 'an empty Expect is no expectation',
+      head: 'GET / HTTP/1.1\r\nHost: x\r\nExpect: \r\nConnection: close\r\n\r\n',
+      want: 'HTTP/1.1 200 OK\r\nDate: D\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+      called: true,
+    },
+  ])('Expect: $name', async ({ head, want, called }) => {
+    let calls = 0;
+    const { port } = await start(backend, async (w: ResponseWriter, r: Request) => {
+      calls++;
+      const body = await r.text();
+      if (body !== '') void w.write(body);
+    });
+    const c = await client(port);
+    c.s.write(head);
+    expect(mask(await c.read())).toBe(want);
+    expect(calls).toBe(called ? 1 : 0);
+  });
+
+  // Go conn.serve: a read that ends with io.EOF before any byte is a silent close; a head cut
+  // short (ErrUnexpectedEOF) is not a "common net read error", so it gets the 400 reply.
+  test.each([
+    { name: 'nothing sent: silent close', send: '', want: '' },
+    {
+      name: 'a head cut short: 400',
+      send: 'GET / HTTP/1.1\r\nHost: x\r\n',
+      want: 'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request',
+    },
+    {
+      name: 'a whole request then a partial one: the answer, then 400',
+      send: 'GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HT',
+      want: 'HTTP/1.1 200 OK\r\nDate: D\r\nContent-Length: 13\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello, World!HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request',
+    },
+  ])('end of stream: $name', async ({ send, want }) => {
+    const { port } = await start(backend, hello);
+    const c = await client(port);
+    c.s.end(send);
+    expect(mask(await c.read())).toBe(want);
+  });
+
   test('HTTP/1.0 closes after the response unless keep-alive was asked for', async () => {
     const { port } = await start(backend, hello);
     const c = await client(port);

@@ -636,6 +636,7 @@ export class HTTPParser {
   #connUpgrade = false;
   #hasUpgrade = false;
   #expect = false;
+  #expectOther = false;
 
   // results
   #framing: Framing = Framing.None;
@@ -998,6 +999,15 @@ export class HTTPParser {
   }
 
   /**
+   * A request carried a non-empty `Expect` other than `100-continue`, which a server cannot meet:
+   * Go's server answers `417 Expectation Failed` and closes (RFC 9110 §10.1.1), without calling
+   * the handler.
+   */
+  get unsupportedExpectation(): boolean {
+    return this.#expectOther;
+  }
+
+  /**
    * A span of the head as a string. The first call for a span longer than 8 bytes decodes the
    * whole head once (one native decoder call when it is ASCII, as the parse loops recorded);
    * every span is then a substring, which is far cheaper than one decoder call per field
@@ -1219,6 +1229,7 @@ export class HTTPParser {
     this.#connUpgrade = false;
     this.#hasUpgrade = false;
     this.#expect = false;
+    this.#expectOther = false;
     this.#trailerCount = 0;
   }
 
@@ -1753,12 +1764,12 @@ export class HTTPParser {
         }
         return;
       case 6:
-        if (
-          eqLower(b, ns, ne, N_EXPECT) &&
-          this.#minor === 1 &&
-          eqLower(b, vs, ve, V_100_CONTINUE)
-        ) {
-          this.#expect = true;
+        if (eqLower(b, ns, ne, N_EXPECT)) {
+          // Go: 100-continue is honoured on HTTP/1.1 and ignored on 1.0; any other non-empty
+          // expectation is answered 417 by the server.
+          if (eqLower(b, vs, ve, V_100_CONTINUE)) {
+            if (this.#minor === 1) this.#expect = true;
+          } else if (ve > vs) this.#expectOther = true;
         }
         return;
       case 7:
