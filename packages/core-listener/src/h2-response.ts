@@ -295,7 +295,7 @@ export class H2ResponseWriter implements ResponseWriter, Flusher, DeadlineSetter
     if (this.#declared >= 0 && this.#written < this.#declared && !this.#head) {
       // A short body must not look complete: reset the stream, as Go's h2 server does when the
       // handler wrote less than it declared.
-      s.close(0x2);
+      resetInternal(s);
       return;
     }
     if (!this.#waitTrailers) {
@@ -372,6 +372,16 @@ export class H2ResponseWriter implements ResponseWriter, Flusher, DeadlineSetter
 }
 
 const emptyBytes = new Uint8Array(0);
+
+/**
+ * Sends RST_STREAM with INTERNAL_ERROR (Go: `handlerPanicRST`, a write timeout, a short body).
+ * Through `destroy(err)`, which both runtimes turn into that code: Bun 1.4.5's `close(code)`
+ * on a stream that has sent nothing emits an empty DATA frame instead, and the client then
+ * fails the whole connection ("stream not opened").
+ */
+export function resetInternal(stream: ServerHttp2Stream): void {
+  if (!stream.closed && !stream.destroyed) stream.destroy(new Error('http2: stream reset'));
+}
 
 // Copies a header into node's field object: lower-case names, several values as an array,
 // HTTP/2's forbidden connection fields and `Trailer:` keys left out.

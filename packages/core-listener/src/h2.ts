@@ -31,7 +31,7 @@ import * as http2 from 'node:http2';
 import { Duplex } from 'node:stream';
 import type { Context } from './context.ts';
 import { ErrAbortHandler, ErrDeadlineExceeded } from './errors.ts';
-import { H2ResponseWriter, type H2StreamOwner } from './h2-response.ts';
+import { H2ResponseWriter, type H2StreamOwner, resetInternal } from './h2-response.ts';
 import type { Handler } from './handler.ts';
 import type { Conn } from './net.ts';
 import { Request, type TLSInfo } from './request.ts';
@@ -345,7 +345,6 @@ export function connDuplex(c: Conn, front: Uint8Array[], onRead?: () => void): D
 }
 
 const NGHTTP2_NO_ERROR = 0;
-const NGHTTP2_INTERNAL_ERROR = 2;
 
 /** Go's defaults for {@link HTTP2Config}. */
 export const http2Defaults: Readonly<Required<HTTP2Config>> = Object.freeze({
@@ -551,7 +550,7 @@ class H2Conn {
     };
     // Go: stream.onWriteTimeout — RST_STREAM with INTERNAL_ERROR.
     const onWriteTimeout = (): void => {
-      if (!stream.closed) stream.close(NGHTTP2_INTERNAL_ERROR);
+      resetInternal(stream);
     };
     const w = new H2ResponseWriter(stream, owner, method);
     // A final response makes a pending 100 Continue pointless: the client must not send.
@@ -642,7 +641,7 @@ class H2Conn {
       const why = err instanceof Error ? (err.stack ?? err.message) : String(err);
       this.#hub.host.logf(`http2: panic serving ${this.#remote}: ${why}`);
     }
-    if (!stream.closed) stream.close(NGHTTP2_INTERNAL_ERROR);
+    resetInternal(stream);
   }
 }
 
