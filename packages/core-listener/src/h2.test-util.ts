@@ -251,3 +251,141 @@ function h1request(
     else r.end(req.body);
   });
 }
+
+// ── hand-made frames, for the attacks no well-behaved client sends ─────────────────────────
+
+/** Frame types (RFC 9113 §6). */
+export const F = {
+  DATA: 0,
+  HEADERS: 1,
+  RST_STREAM: 3,
+  SETTINGS: 4,
+  PING: 6,
+  GOAWAY: 7,
+  WINDOW_UPDATE: 8,
+  CONTINUATION: 9,
+} as const;
+
+/** One frame: the 9-byte header and the payload. */
+export function frame(type: number, flags: number, stream: number, payload: Uint8Array): Buffer {
+  const b = Buffer.alloc(9 + payload.length);
+  b.writeUIntBE(payload.length, 0, 3);
+  b[3] = type;
+  b[4] = flags;
+  b.writeUInt32BE(stream & 0x7fffffff, 5);
+  b.set(payload, 9);
+  return b;
+}
+
+// An HPACK integer with an n-bit prefix (RFC 7541 §5.1).
+function hpackInt(v: number, n: number, first: number): number[] {
+  const max = (1 << n) - 1;
+  if (v < max) return [first | v];
+  const out = [first | max];
+  v -= max;
+  while (v >= 128) {
+    out.push((v % 128) + 128);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+  return out;
+}
+
+/** A header block of literal fields without indexing and without Huffman coding. */
+export function hpack(fields: [string, string][]): Buffer {
+  const out: number[] = [];
+  for (const [k, v] of fields) {
+    out.push(0x00, ...hpackInt(k.length, 7, 0), ...Buffer.from(k, 'latin1'));
+    out.push(...hpackInt(v.length, 7, 0), ...Buffer.from(v, 'latin1'));
+  }
+  return Buffer.from(out);
+}
+
+/** The request pseudo-fields of a GET over h2c. */
+export function getFields(path = '/'): [string, string][] {
+  return [
+    [':method', 'GET'],
+    [':scheme', 'http'],
+    [':path', path],
+    [':authority', 'localhost'],
+  ];
+}
+
+/** What a raw client saw from the server. */
+export interface RawSeen {
+  frames: { type: number; flags: number; stream: number; payload: Buffer }[];
+  goaway: number | undefined;
+  rst: Map<number, number>;
+  closed: boolean;
+  bytes: number;
+}
+
+/** A raw h2c connection: sends the preface and an empty SETTINGS, then records every frame. */
+export async function rawH2(
+  port: number,
+  settings: Uint8Array = new Uint8Array(0),
+): Promise<{
+  sock: import('node:net').Socket;
+  seen: RawSeen;
+  send: (b: Uint8Array) => boolean;
+  until: (pred: (s: RawSeen) => boolean, ms: number) => Promise<boolean>;
+}> {
+  const { connect } = await import('node:net');
+  const sock = connect({ port, host: '127.0.0.1' });
+  await new Promise<void>((resolve, reject) => {
+    sock.once('connect', resolve);
+    sock.once('error', reject);
+  });
+  const seen: RawSeen = { frames: [], goaway: undefined, rst: new Map(), closed: false, bytes: 0 };
+  let buf = Buffer.alloc(0);
+  const waiters = new Set<() => void>();
+  const wake = (): void => {
+    for (const w of waiters) w();
+  };
+  sock.on('data', (d: Buffer) => {
+    seen.bytes += d.length;
+    buf = Buffer.concat([buf, d]);
+    while (buf.length >= 9) {
+      const len = buf.readUIntBE(0, 3);
+      if (buf.length < 9 + len) break;
+      const f = {
+        type: buf[3] as number,
+        flags: buf[4] as number,
+        stream: buf.readUInt32BE(5) & 0x7fffffff,
+        payload: buf.subarray(9, 9 + len),
+      };
+      buf = buf.subarray(9 + len);
+      // Frames are kept only while few: a flood test must not grow the client without bound.
+      if (seen.frames.length < 10_000) seen.frames.push(f);
+      if (f.type === F.GOAWAY) seen.goaway = f.payload.readUInt32BE(4);
+      if (f.type === F.RST_STREAM) seen.rst.set(f.stream, f.payload.readUInt32BE(0));
+    }
+    wake();
+  });
+  sock.on('error', () => {});
+  sock.on('close', () => {
+    seen.closed = true;
+    wake();
+  });
+  sock.write('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+  sock.write(frame(F.SETTINGS, 0, 0, settings));
+  const until = (pred: (s: RawSeen) => boolean, ms: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      if (pred(seen)) {
+        resolve(true);
+        return;
+      }
+      const done = (v: boolean): void => {
+        waiters.delete(check);
+        clearTimeout(t);
+        resolve(v);
+      };
+      const check = (): void => {
+        if (pred(seen)) done(true);
+        else if (seen.closed) done(pred(seen));
+      };
+      const t = setTimeout(() => done(pred(seen)), ms);
+      waiters.add(check);
+    });
+  return { sock, seen, send: (b) => sock.write(b), until };
+}

@@ -345,6 +345,7 @@ export function connDuplex(c: Conn, front: Uint8Array[], onRead?: () => void): D
 }
 
 const NGHTTP2_NO_ERROR = 0;
+const NGHTTP2_ENHANCE_YOUR_CALM = 0xb;
 
 /** Go's defaults for {@link HTTP2Config}. */
 export const http2Defaults: Readonly<Required<HTTP2Config>> = Object.freeze({
@@ -406,6 +407,9 @@ class H2Conn {
   readonly #tls: TLSInfo | undefined;
   readonly #remote: string;
   streams = 0;
+  #running = 0;
+  #calmed = false;
+  #waiting: { stream: http2.ServerHttp2Stream; run: () => void }[] = [];
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   lastRead: number = Date.now();
@@ -602,21 +606,71 @@ class H2Conn {
       }
     });
     stream.on('error', () => {});
-    let result: void | Promise<void>;
+    const run = (): void => {
+      let result: void | Promise<void>;
+      try {
+        result = host.handler.serveHTTP(w, req);
+      } catch (err) {
+        this.#handlerFailed(stream, err, cancel);
+        return;
+      }
+      if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
+        (result as Promise<void>).then(
+          () => this.#handlerDone(stream, w, cancel),
+          (err: unknown) => this.#handlerFailed(stream, err, cancel),
+        );
+        return;
+      }
+      this.#handlerDone(stream, w, cancel);
+    };
+    this.#schedule(stream, run);
+  }
+
+  // Go's answer to rapid reset (CVE-2023-44487, serverConn.scheduleHandler): a stream the
+  // client resets at once frees its slot in the session at once, but its handler goes on
+  // running; so at most maxConcurrentStreams handlers run per connection, the others wait, and
+  // more than four times that waiting is a connection error ENHANCE_YOUR_CALM.
+  #schedule(stream: http2.ServerHttp2Stream, run: () => void): void {
+    const max = this.#hub.config.maxConcurrentStreams;
+    if (this.#running < max) {
+      this.#running++;
+      run();
+      return;
+    }
+    if (this.#waiting.length > 4 * max) {
+      this.#hub.host.logf(`http2: too many early resets from ${this.#remote}`);
+      this.#calm();
+      return;
+    }
+    this.#waiting.push({ stream, run });
+  }
+
+  // A connection error: GOAWAY ENHANCE_YOUR_CALM, then the end of the connection. The GOAWAY
+  // goes through goaway() and the end through close() a moment later: destroy(err, code) does
+  // not get the frame out on either runtime before the socket closes.
+  #calm(): void {
+    if (this.#calmed) return;
+    this.#calmed = true;
     try {
-      result = host.handler.serveHTTP(w, req);
-    } catch (err) {
-      this.#handlerFailed(stream, err);
-      return;
+      this.session.goaway(NGHTTP2_ENHANCE_YOUR_CALM);
+    } catch {
+      // Already going away.
     }
-    if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
-      (result as Promise<void>).then(
-        () => this.#handlerDone(stream, w, cancel),
-        (err: unknown) => this.#handlerFailed(stream, err),
-      );
-      return;
+    const t = setTimeout(() => this.destroy(), 100);
+    (t as { unref?: () => void }).unref?.();
+  }
+
+  // Go: serverConn.handlerDone — start waiting handlers whose streams are still open.
+  #handlerExited(): void {
+    this.#running--;
+    const max = this.#hub.config.maxConcurrentStreams;
+    while (this.#running < max) {
+      const next = this.#waiting.shift();
+      if (next === undefined) return;
+      if (next.stream.closed || next.stream.destroyed) continue;
+      this.#running++;
+      next.run();
     }
-    this.#handlerDone(stream, w, cancel);
   }
 
   #handlerDone(
@@ -624,6 +678,7 @@ class H2Conn {
     w: H2ResponseWriter,
     cancel: ((reason?: unknown) => void) | undefined,
   ): void {
+    this.#handlerExited();
     w.finish();
     cancel?.(new Error('http2: handler returned'));
     // Go answers a request whose body was not read with RST_STREAM(NO_ERROR) after the
@@ -636,7 +691,13 @@ class H2Conn {
   }
 
   // Go: runHandler's recover — log (not for ErrAbortHandler) and reset the stream.
-  #handlerFailed(stream: http2.ServerHttp2Stream, err: unknown): void {
+  #handlerFailed(
+    stream: http2.ServerHttp2Stream,
+    err: unknown,
+    cancel: ((reason?: unknown) => void) | undefined,
+  ): void {
+    this.#handlerExited();
+    cancel?.(err);
     if (err !== ErrAbortHandler) {
       const why = err instanceof Error ? (err.stack ?? err.message) : String(err);
       this.#hub.host.logf(`http2: panic serving ${this.#remote}: ${why}`);
