@@ -242,6 +242,13 @@ export class H2ResponseWriter implements ResponseWriter, Flusher, DeadlineSetter
       this.#ended = true;
       return;
     }
+    // The whole response at once: the body and END_STREAM in one DATA frame.
+    const whole = this.#declared < 0 || this.#written >= this.#declared;
+    if (this.#handlerDone && !this.#waitTrailers && body.length > 0 && whole) {
+      this.#ended = true;
+      this.#stream.end(body);
+      return;
+    }
     if (body.length > 0) return this.#send(body);
   }
 
