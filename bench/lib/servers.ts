@@ -32,7 +32,10 @@ export function prepare(tmp: string): { nodeBundle?: string; goBinary?: string; 
   const notes: string[] = [];
   const out: { nodeBundle?: string; goBinary?: string; notes: string[] } = { notes };
   try {
-    const bundle = join(tmp, 'servehttp-node.mjs');
+    // Split per dynamic import, so that each variant loads only its own packages on Node too
+    // (one bundle would put gin-router's format libraries into the core variant's RSS).
+    const outdir = join(tmp, 'servehttp-node');
+    const bundle = join(outdir, 'servehttp.mjs');
     runSync(
       [
         'bun',
@@ -40,7 +43,10 @@ export function prepare(tmp: string): { nodeBundle?: string; goBinary?: string; 
         join(benchDir, 'servers', 'servehttp.ts'),
         '--target=node',
         '--conditions=@servehttp/source',
-        `--outfile=${bundle}`,
+        '--splitting',
+        `--outdir=${outdir}`,
+        '--entry-naming=[name].mjs',
+        '--chunk-naming=[name]-[hash].mjs',
       ],
       60_000,
     );
