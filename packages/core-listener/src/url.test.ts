@@ -315,6 +315,11 @@ describe('parseRequestURI', () => {
       ['/a?%zz', parts({ path: '/a', rawQuery: '%zz' })],
       // '+' is not a space in a path.
       ['/a+b', parts({ path: '/a+b' })],
+      // Only unreserved characters and '/': the path is the target itself (the fast path), and
+      // a character just outside that set still takes the full decode.
+      ['/Az09-._~/x', parts({ path: '/Az09-._~/x' })],
+      ['/Az09-._~/x?q', parts({ path: '/Az09-._~/x', rawQuery: 'q' })],
+      ['/a[b]', parts({ path: '/a[b]', rawPath: '/a[b]' })],
       ['/%7Euser', parts({ path: '/~user', rawPath: '/%7Euser' })],
       // UTF-8: the default encoding (upper-case hex) leaves rawPath empty.
       ['/caf%C3%A9', parts({ path: '/café' })],

@@ -220,7 +220,29 @@ function badEscape(s: string): string {
   return '%';
 }
 
+// Whether `s` is made only of characters that neither decode nor get escaped in a path (ALPHA,
+// DIGIT, `-._~` and `/`): then the path is the string itself and there is no rawPath to keep.
+// Most request paths are; it spares the decode and the re-encode that compare them.
+function plainPath(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (
+      !(
+        (c >= 0x61 && c <= 0x7a) ||
+        (c >= 0x2d && c <= 0x39) || // - . / 0-9
+        (c >= 0x41 && c <= 0x5a) ||
+        c === 0x5f ||
+        c === 0x7e
+      )
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
 function splitPath(target: string, raw: string, scheme: string, host: string): RequestURL {
+  if (plainPath(raw)) return new RequestURL({ scheme, host, path: raw });
   let rest = raw;
   let rawQuery = '';
   let forceQuery = false;
