@@ -275,14 +275,15 @@ export class HTTPConn implements ResponseSink, ContextProvider {
     const out = this.#out;
     if (out.length === 0) return;
     const kinds = this.#kinds;
-    this.#out = [];
-    this.#kinds = [];
     const allText = this.#outText;
     this.#outText = true;
     if (allText) {
       // Every part is text and every head part ASCII, so UTF-8 of the whole is the wire form.
       let text = out[0] as string;
       for (let i = 1; i < out.length; i++) text += out[i] as string;
+      // The queues are reused (emptied before the write, which may call back into a handler).
+      out.length = 0;
+      kinds.length = 0;
       return this.#write(text);
     }
     let size = 0;
@@ -300,6 +301,8 @@ export class HTTPConn implements ResponseSink, ContextProvider {
       all.set(b, at);
       at += b.length;
     }
+    out.length = 0;
+    kinds.length = 0;
     return this.#write(all);
   }
 

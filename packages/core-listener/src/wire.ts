@@ -471,19 +471,21 @@ export class ServerResponse
   }
 
   #flushBuffer(): void {
+    // The buffer array is emptied and kept: nothing here can call back into write().
     const parts = this.#buf;
     const size = this.#bufSize;
-    this.#buf = [];
     this.#bufSize = 0;
     if (!this.#committed) this.#commit(parts, size);
-    if (size === 0 || this.#req.method === 'HEAD') return;
-    const sink = this.#sink;
-    if (this.#chunking) sink.pushLatin1(`${size.toString(16)}\r\n`, true);
-    for (const p of parts) {
-      if (typeof p === 'string') sink.pushText(p);
-      else sink.push(p);
+    if (size !== 0 && this.#req.method !== 'HEAD') {
+      const sink = this.#sink;
+      if (this.#chunking) sink.pushLatin1(`${size.toString(16)}\r\n`, true);
+      for (const p of parts) {
+        if (typeof p === 'string') sink.pushText(p);
+        else sink.push(p);
+      }
+      if (this.#chunking) sink.pushLatin1('\r\n', true);
     }
-    if (this.#chunking) sink.pushLatin1('\r\n', true);
+    parts.length = 0;
   }
 
   #trailerLines(): string {
