@@ -543,6 +543,36 @@ describe("gin's 404 and 405 chains", () => {
   });
 });
 
+describe("gin's default 404/405 bodies through wrapped middleware", () => {
+  // gin writes "404 page not found" / "405 method not allowed" after the chain (serveError). A
+  // servehttp middleware's response is complete when next returns, so through wrapMiddleware the
+  // body must go out before that: a middleware that wraps the writer (recovery, logger) once
+  // turned gin's 404 into an empty 200. Rows: middleware → what the client and the logger see.
+  const rows: { what: string; path: string; method: string; status: number; body: string }[] = [
+    { what: 'unknown path', path: '/nope', method: 'GET', status: 404, body: '404 page not found' },
+    {
+      what: 'wrong method (HandleMethodNotAllowed)',
+      path: '/hello',
+      method: 'POST',
+      status: 405,
+      body: '405 method not allowed',
+    },
+    { what: 'a route', path: '/hello', method: 'GET', status: 200, body: 'hello\n' },
+  ];
+  test.each(rows)('$what', async ({ path, method, status, body }) => {
+    const lines: string[] = [];
+    const e = createEngine({ handleMethodNotAllowed: true });
+    e.use(wrapMiddleware(logger({ format: 'json', sink: (l) => lines.push(String(l)) })));
+    e.use(wrapMiddleware(recovery()));
+    e.get('/hello', (c: Context) => c.string(200, 'hello\n'));
+    const rec = new ResponseRecorder();
+    await e.serveHTTP(rec, newRequest(method, path));
+    expect(`${rec.code} ${rec.text()}`).toBe(`${status} ${body}`);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`"status":${status}`);
+  });
+});
+
 describe.each(bySuffix('inside gin via wrapMiddleware'))('$name: specifics', (inside) => {
   test('wrapMiddleware keeps c.next() semantics: gin code after c.next() sees the final status', async () => {
     await (await fetch(`http://127.0.0.1:${inside.port}/hello`)).text();

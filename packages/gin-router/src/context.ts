@@ -176,12 +176,19 @@ export const internals: {
    * makes the calling chain wait for it even when the handler does not await it.
    */
   leave: (c: Context, saved: SavedChain, pending?: Promise<void>) => void;
+  /**
+   * The default 404/405 response the engine will write after the chain (gin `serveError`)
+   * unless the chain writes its own; `wrapMiddleware` writes it through a servehttp
+   * middleware's writer, whose response must be complete when `next` returns.
+   */
+  staged: WeakMap<Context, { readonly code: number; readonly body: string }>;
 } = {
   prepare: (c, h, f) => prepare(c, h, f),
   reroute: (c, h) => reroute(c, h),
   swapWriter: (c, w) => swapWriter(c, w),
   enter: (c) => enter(c),
   leave: (c, s, p) => leave(c, s, p),
+  staged: new WeakMap(),
 };
 
 function isPromise(v: unknown): v is Promise<void> {

@@ -637,7 +637,9 @@ export class Engine extends RouterGroup implements Handler, EngineSettings {
 // only if nothing was written and the status was left alone.
 function serveError(c: Context, code: number, body: string): void | Promise<void> {
   c.writer.writeHeader(code);
+  internals.staged.set(c, { code, body });
   const finish = (): void | Promise<void> => {
+    internals.staged.delete(c);
     if (c.writer.written) return;
     if (c.writer.status === code) {
       c.writer.header().set('Content-Type', 'text/plain');

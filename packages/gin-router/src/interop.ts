@@ -72,9 +72,22 @@ export function wrapMiddleware(mw: Middleware): HandlerFunc {
       const inner = new ResponseWriter(w);
       owners.set(inner, c);
       const outer = internals.swapWriter(c, inner);
-      const restore = (): void => {
-        inner.writeHeaderNow();
+      // The status staged so far (the engine stages 404/405 before running the chain for an
+      // unmatched route) carries over to the new writer.
+      inner.writeHeader(outer.status);
+      const restore = (): void | Promise<void> => {
         internals.swapWriter(c, outer);
+        if (inner.written) return;
+        // A servehttp middleware's response is complete when `next` returns, so what gin would
+        // write after the chain goes out now, through the middleware's writer: the engine's
+        // default 404/405 body (gin serveError) when the chain left that status alone, else the
+        // staged status.
+        const staged = internals.staged.get(c);
+        if (staged !== undefined && inner.status === staged.code) {
+          inner.header().set('Content-Type', 'text/plain');
+          return inner.write(staged.body);
+        }
+        inner.writeHeaderNow();
       };
       let res: void | Promise<void>;
       try {
