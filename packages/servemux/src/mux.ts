@@ -216,7 +216,9 @@ export class ServeMux implements Handler {
       path = escaped;
       route = tree.match(host, method, path);
     } else {
-      host = stripHostPort(r.host);
+      // Without host patterns the host cannot change a match, so it is not even read (reading
+      // it decodes the Host field of the request).
+      host = tree.hasHosts ? stripHostPort(r.host) : '';
       path = cleanPath(escaped);
       route = tree.match(host, method, path);
       if (!exactMatch(route, path)) {

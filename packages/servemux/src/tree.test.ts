@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { notFoundHandler } from './helpers.ts';
-import { parsePattern } from './pattern.ts';
+import { pathUnescape } from './path.ts';
+import { comparePaths, conflictsWith, type Pattern, parsePattern } from './pattern.ts';
 import { RoutingTree } from './tree.ts';
 
 function buildTree(...patterns: string[]): RoutingTree {
@@ -166,6 +167,153 @@ describe('match', () => {
     check(t, ['GET', '', '/b', '/b', []]);
     expect(t.nvalues).toBe(0);
   });
+});
+
+// The walk compares plain literal keys in place and leaves the rest (a trailing slash, an empty
+// segment, a `%` in the segment, a node with a Map) to the general lookup. These rows follow
+// Go's routing_tree.go: each segment is unescaped on its own (`firstSegment` → `pathUnescape`,
+// which keeps a segment with a malformed escape as it is), literals before `{x}` before
+// `{x...}`, and a failed branch is backtracked out of.
+describe('the walk: literal keys compared in place', () => {
+  const t = buildTree(
+    '/user',
+    '/users/{id}',
+    '/use/{x}/{y...}',
+    '/u/{x}',
+    '/a%25b',
+    '/s/{x}/end',
+    '/s/lit/end2',
+    '/m/lit/end',
+    '/m/{z...}',
+    '/{$}',
+    '//x',
+  );
+  test.each<Row>([
+    ['GET', '', '/user', '/user', []],
+    ['GET', '', '/users/7', '/users/{id}', ['7']], // key `user` is a prefix of the segment
+    ['GET', '', '/use/1/2/3', '/use/{x}/{y...}', ['1', '2/3']],
+    ['GET', '', '/us', '', []], // the segment is a prefix of keys: no match
+    ['GET', '', '/u/v', '/u/{x}', ['v']],
+    ['GET', '', '/us%65r', '/user', []], // %65 is `e`: unescaped, it equals the key
+    ['GET', '', '/us%65rs/9', '/users/{id}', ['9']],
+    ['GET', '', '/a%25b', '/a%25b', []], // the key is `a%b`
+    ['GET', '', '/a%b', '/a%25b', []], // malformed escape: the segment stays `a%b`
+    ['GET', '', '/s/lit/end', '/s/{x}/end', ['lit']], // backtracks from `lit` into `{x}`
+    ['GET', '', '/s/lit/end2', '/s/lit/end2', []],
+    ['GET', '', '/m/lit/other', '/m/{z...}', ['lit/other']], // backtracks into the multi
+    ['GET', '', '/m/lit/x%2Fy', '/m/{z...}', ['lit/x/y']],
+    ['GET', '', '/', '/{$}', []],
+    ['GET', '', '//x', '//x', []], // the empty literal lives on the wildcard node
+    ['GET', '', '/nothing/here', '', []],
+  ])('%s %s%s → %j', (m, h, p, pat, v) => check(t, [m, h, p, pat, v]));
+
+  // Same length, same last code unit: the static filter lets both through to the Map.
+  test('paths that share a static signature are told apart by the Map', () => {
+    const f = buildTree('/abc', '/{x}/c');
+    check(f, ['GET', '', '/abc', '/abc', []]);
+    check(f, ['GET', '', '/a/c', '/{x}/c', ['a']]);
+    check(f, ['GET', '', '/xbc', '', []]);
+  });
+});
+
+// Brute force for the differential test: every pattern that matches the path segment by segment
+// (Go's rules, written plainly), and of those the one more specific than all others.
+function bruteForce(pats: Pattern[], path: string): { pat: string; values: string[] } | null {
+  const segs: string[] = [];
+  let rest = path;
+  while (rest !== '') {
+    if (rest === '/') {
+      segs.push('/'); // the trailing slash, as {$} and `/` at the end spell it
+      break;
+    }
+    const i = rest.indexOf('/', 1);
+    const raw = i === -1 ? rest.slice(1) : rest.slice(1, i);
+    segs.push(raw);
+    rest = i === -1 ? '' : rest.slice(i);
+  }
+  const matches: { p: Pattern; values: string[] }[] = [];
+  outer: for (const p of pats) {
+    const values: string[] = [];
+    for (let i = 0; i < p.segments.length; i++) {
+      const ps = p.segments[i] as Pattern['segments'][number];
+      if (ps.multi) {
+        if (i > segs.length || (i === segs.length && segs[i - 1] !== '/')) continue outer;
+        if (ps.s !== '') {
+          // The trailing-slash marker stands for an empty last segment in the rest.
+          const tail = segs.slice(i).map((x, j, a) => (x === '/' && j === a.length - 1 ? '' : x));
+          values.push(pathUnescape(tail.join('/')));
+        }
+        matches.push({ p, values });
+        continue outer;
+      }
+      const seg = segs[i];
+      if (seg === undefined) continue outer;
+      if (ps.wild) {
+        if (seg === '/' && i === segs.length - 1) continue outer;
+        // Go quirk: an empty segment reaches the wildcard's node through findChild(""), the
+        // literal branch, so no value is recorded (only a path with `//` can do this, and the
+        // mux redirects such paths before matching).
+        if (seg !== '') values.push(pathUnescape(seg));
+      } else if (pathUnescape(seg) !== ps.s || (ps.s === '/' && i !== segs.length - 1)) {
+        continue outer;
+      }
+    }
+    if (p.segments.length === segs.length) matches.push({ p, values });
+  }
+  const best = matches.find((m) =>
+    matches.every((o) => o === m || comparePaths(m.p, o.p) === 'moreSpecific'),
+  );
+  return best === undefined ? null : { pat: best.p.str, values: best.values };
+}
+
+test('differential: the walk agrees with brute force on random trees (bounded)', () => {
+  // A fixed-seed generator: the same trees and paths on every run.
+  let seed = 12345;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const lits = ['a', 'b', 'ab', 'us%65r', 'user', 'x'];
+  const pathSegs = ['a', 'b', 'ab', 'user', 'us%65r', 'x', 'zz', '%61', ''];
+  let compared = 0;
+  for (let round = 0; round < 150; round++) {
+    const pats: Pattern[] = [];
+    for (let k = 0; k < 12; k++) {
+      const n = 1 + rnd(3);
+      const parts: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const r = rnd(10);
+        if (i === n - 1 && r === 9) parts.push('{rest...}');
+        else if (i === n - 1 && r === 8) parts.push('{$}');
+        else if (r < 3) parts.push(`{w${i}}`);
+        else parts.push(lits[rnd(lits.length)] as string);
+      }
+      const str = `GET /${parts.join('/').replace('/{$}', '/{$}')}`.replace(/\/\{\$\}$/, '/{$}');
+      let p: Pattern;
+      try {
+        p = parsePattern(str.replace('//{$}', '/{$}'));
+      } catch {
+        continue;
+      }
+      if (pats.some((o) => o.str === p.str || conflictsWith(o, p))) continue;
+      pats.push(p);
+    }
+    const t = new RoutingTree();
+    for (const p of pats) t.add(p, notFoundHandler());
+    for (let q = 0; q < 25; q++) {
+      const n = 1 + rnd(4);
+      let path = '';
+      for (let i = 0; i < n; i++) path += `/${pathSegs[rnd(pathSegs.length)]}`;
+      if (rnd(4) === 0) path += '/';
+      const want = bruteForce(pats, path);
+      const got = t.match('', 'GET', path);
+      const gotRow =
+        got === undefined ? null : { pat: got.pattern.str, values: t.values.slice(0, t.nvalues) };
+      expect({ path, row: gotRow }).toEqual({ path, row: want });
+      compared++;
+    }
+  }
+  expect(compared).toBe(150 * 25);
 });
 
 // Go: TestMatchingMethods.

@@ -41,6 +41,8 @@ export interface Route {
   readonly multi: boolean;
   /** Number of path segments, for the exact-match test of trailing-slash redirection. */
   readonly segCount: number;
+  /** Whether it ends in a multi wildcard with a name (`{rest...}`, not a trailing slash). */
+  readonly namedMulti: boolean;
 }
 
 // Linear scan beats hashing for a handful of short keys (Go's mapping.go uses 8 too).
@@ -53,6 +55,13 @@ class PathNode {
   map: Map<string, PathNode> | undefined = undefined;
   wild: PathNode | undefined = undefined;
   multi: PathNode | undefined = undefined;
+  // The plain keys (no `/`, no `%`: a raw segment equals one exactly when its unescaped form
+  // does) again, as code units laid end to end (`codes`, key i at `offs[i]..offs[i+1]`) with
+  // their children, so the walk compares them against the path in place without finding the
+  // segment's end first. Left empty once `map` takes over.
+  codes: Uint16Array = new Uint16Array(0);
+  offs: Int32Array = new Int32Array(1);
+  plainKids: PathNode[] = [];
 
   child(key: string): PathNode {
     // Go quirk kept on purpose: an empty literal segment (only possible in method-less patterns
@@ -69,14 +78,62 @@ class PathNode {
       for (let j = 0; j < this.keys.length; j++) {
         this.map.set(this.keys[j] as string, this.kids[j] as PathNode);
       }
+      this.codes = new Uint16Array(0);
+      this.offs = new Int32Array(1);
+      this.plainKids = [];
+    } else if (!key.includes('/') && !key.includes('%')) {
+      const n = this.plainKids.length;
+      const end = (this.offs[n] as number) + key.length;
+      const codes = new Uint16Array(end);
+      codes.set(this.codes);
+      for (let j = 0; j < key.length; j++) codes[end - key.length + j] = key.charCodeAt(j);
+      const offs = new Int32Array(n + 2);
+      offs.set(this.offs);
+      offs[n + 1] = end;
+      this.codes = codes;
+      this.offs = offs;
+      this.plainKids.push(c);
     }
     return c;
   }
 }
 
+// The child of `n` whose plain key is the path's segment starting at `start` (ended by `/` or
+// the end of the path), or -1; `matchedEnd` gets where it ends. Compares code units against the
+// node's packed keys, each candidate first filtered by the `/` (or end) that must follow it.
+let matchedEnd = 0;
+function plainChild(n: PathNode, path: string, start: number, len: number): PathNode | undefined {
+  const offs = n.offs;
+  const codes = n.codes;
+  const kids = n.plainKids;
+  const c0 = path.charCodeAt(start);
+  next: for (let i = 0; i < kids.length; i++) {
+    const ks = offs[i] as number;
+    if (codes[ks] !== c0) continue;
+    const e = start + (offs[i + 1] as number) - ks;
+    if (e > len || (e < len && path.charCodeAt(e) !== 0x2f)) continue;
+    for (let j = start + 1, k = ks + 1; j < e; j++, k++) {
+      if (path.charCodeAt(j) !== codes[k]) continue next;
+    }
+    matchedEnd = e;
+    return kids[i];
+  }
+  return undefined;
+}
+
+// A cheap signature of a whole path for the static filter: its length and last code unit.
+function staticSig(path: string): number {
+  const n = path.length;
+  return (n * 37 + path.charCodeAt(n - 1)) & 1023;
+}
+
 class MethodRoot {
   readonly node: PathNode = new PathNode();
   readonly statics: Map<string, Route> = new Map();
+  // A 1024-bit filter of the static keys' signatures: a path whose bit is clear is no static key,
+  // so the Map is not asked (asking it hashes the request's fresh path string, which on V8 costs
+  // about as much as walking the tree).
+  readonly staticSigs: Uint32Array = new Uint32Array(32);
   // Whether any pattern here needs the walk (a wildcard, a multi, or an unusual literal).
   dynamic = false;
 }
@@ -84,11 +141,17 @@ class MethodRoot {
 class HostNode {
   readonly methods: Map<string, MethodRoot> = new Map();
   any: MethodRoot | undefined = undefined;
+  // The GET level again, outside the Map: most requests are GETs (and HEAD falls back to it), and
+  // comparing with a constant costs less than hashing into the Map.
+  get: MethodRoot | undefined = undefined;
 
   root(method: string): MethodRoot {
     if (method === '') return (this.any ??= new MethodRoot());
     let m = this.methods.get(method);
-    if (m === undefined) this.methods.set(method, (m = new MethodRoot()));
+    if (m === undefined) {
+      this.methods.set(method, (m = new MethodRoot()));
+      if (method === 'GET') this.get = m;
+    }
     return m;
   }
 }
@@ -110,16 +173,25 @@ function staticKey(segs: readonly Segment[]): string | undefined {
 export class RoutingTree {
   readonly #hosts = new Map<string, HostNode>();
   #noHost: HostNode | undefined;
-  // The walk's explicit stack, shared by all requests: node, path offset, stage, segment bounds.
-  readonly #nodes: PathNode[] = [];
-  readonly #pos: number[] = [];
-  readonly #stage: number[] = [];
-  readonly #segStart: number[] = [];
-  readonly #segEnd: number[] = [];
+  // The walk's state, shared by all requests (a match never yields to other code): the choice
+  // points to come back to (node, path offset, next stage, captures so far) and the captured
+  // wildcard segments (bounds, and whether they hold a `%`).
+  readonly #tryNode: PathNode[] = [];
+  readonly #tryPos: number[] = [];
+  readonly #tryStage: number[] = [];
+  readonly #tryCaps: number[] = [];
+  readonly #capStart: number[] = [];
+  readonly #capEnd: number[] = [];
+  readonly #capPct: boolean[] = [];
   /** Wildcard values of the last successful {@link RoutingTree.match}; see `nvalues`. */
   readonly values: string[] = [];
   /** How many of `values` belong to the last match. */
   nvalues = 0;
+
+  /** Whether any pattern has a host: when none does, a request's host never changes a match. */
+  get hasHosts(): boolean {
+    return this.#hosts.size > 0;
+  }
 
   /** Adds a pattern; the caller has checked it for conflicts. Go: `addPattern`. */
   add(p: Pattern, handler: Handler): Route {
@@ -132,6 +204,7 @@ export class RoutingTree {
       names,
       multi: lastSegment(p).multi,
       segCount: segs.length,
+      namedMulti: lastSegment(p).multi && lastSegment(p).s !== '',
     };
     let hn: HostNode | undefined;
     if (p.host === '') hn = this.#noHost ??= new HostNode();
@@ -148,7 +221,12 @@ export class RoutingTree {
     n.route = route;
     const key = staticKey(segs);
     if (key === undefined) mr.dynamic = true;
-    else mr.statics.set(key, route);
+    else {
+      mr.statics.set(key, route);
+      const sig = staticSig(key);
+      const sigs = mr.staticSigs;
+      sigs[sig >> 5] = (sigs[sig >> 5] as number) | (1 << (sig & 31));
+    }
     return route;
   }
 
@@ -158,125 +236,171 @@ export class RoutingTree {
    * without a method. Go: `routingNode.match`.
    */
   match(host: string, method: string, path: string): Route | undefined {
-    const hasPct = path.indexOf('%') !== -1;
     if (host !== '' && this.#hosts.size > 0) {
       const hn = this.#hosts.get(host);
       if (hn !== undefined) {
-        const r = this.#matchHost(hn, method, path, hasPct);
+        const r = this.#matchHost(hn, method, path);
         if (r !== undefined) return r;
       }
     }
     const nh = this.#noHost;
-    return nh === undefined ? undefined : this.#matchHost(nh, method, path, hasPct);
+    return nh === undefined ? undefined : this.#matchHost(nh, method, path);
   }
 
-  #matchHost(hn: HostNode, method: string, path: string, hasPct: boolean): Route | undefined {
-    let mr = hn.methods.get(method);
+  #matchHost(hn: HostNode, method: string, path: string): Route | undefined {
+    let mr = method === 'GET' ? hn.get : hn.methods.get(method);
     if (mr !== undefined) {
-      const r = this.#matchRoot(mr, path, hasPct);
+      const r = this.#matchRoot(mr, path);
       if (r !== undefined) return r;
     }
     if (method === 'HEAD') {
-      mr = hn.methods.get('GET');
+      mr = hn.get;
       if (mr !== undefined) {
-        const r = this.#matchRoot(mr, path, hasPct);
+        const r = this.#matchRoot(mr, path);
         if (r !== undefined) return r;
       }
     }
-    return hn.any === undefined ? undefined : this.#matchRoot(hn.any, path, hasPct);
+    return hn.any === undefined ? undefined : this.#matchRoot(hn.any, path);
   }
 
-  #matchRoot(mr: MethodRoot, path: string, hasPct: boolean): Route | undefined {
-    if (!hasPct) {
+  #matchRoot(mr: MethodRoot, path: string): Route | undefined {
+    // No static key holds a `%` (see staticKey), so a path with an escape simply misses here and
+    // is matched by the walk, which unescapes segment by segment.
+    const sig = staticSig(path);
+    if (((mr.staticSigs[sig >> 5] as number) & (1 << (sig & 31))) !== 0) {
       const r = mr.statics.get(path);
       if (r !== undefined) {
         this.nvalues = 0;
         return r;
       }
-      if (!mr.dynamic) return undefined;
     }
-    return this.#walk(mr.node, path, hasPct);
+    if (!mr.dynamic && path.indexOf('%') === -1) return undefined;
+    return this.#walk(mr.node, path);
   }
 
-  #walk(root: PathNode, path: string, hasPct: boolean): Route | undefined {
-    const nodes = this.#nodes;
-    const pos = this.#pos;
-    const stage = this.#stage;
-    const segStart = this.#segStart;
-    const segEnd = this.#segEnd;
+  #walk(root: PathNode, path: string): Route | undefined {
     const len = path.length;
-    let d = 0;
-    nodes[0] = root;
-    pos[0] = 0;
-    stage[0] = 0;
-    // Each frame moves through stages 0 (literal) → 1 (single wildcard) → 2 (multi) → 3 (done),
-    // so the loop runs at most 3 × (nodes on the way) times.
+    const tryNode = this.#tryNode;
+    const tryPos = this.#tryPos;
+    const tryStage = this.#tryStage;
+    const tryCaps = this.#tryCaps;
+    const capStart = this.#capStart;
+    const capEnd = this.#capEnd;
+    const capPct = this.#capPct;
+    let tries = 0;
+    let caps = 0;
+    let n = root;
+    let p = 0;
+    // Stages at node `n`: 0 literal child → 1 single wildcard → 2 multi → backtrack. A choice
+    // point is saved only when a later stage of this node could still match, so a walk through
+    // nodes that have one way on saves nothing.
+    let st = 0;
     for (;;) {
-      const n = nodes[d] as PathNode;
-      const p = pos[d] as number;
-      let st = stage[d] as number;
-      if (st === 0) {
-        if (p === len) {
-          if (n.route !== undefined) return this.#found(n.route, d, path, hasPct, false);
-          if (--d < 0) return undefined;
-          continue;
+      if (p === len) {
+        // The path is used up: only a route here matches (no segment is left for a wildcard).
+        if (st === 0 && n.route !== undefined) return this.#found(n.route, caps, path, -1);
+      } else if (st !== 2) {
+        // A node with neither literal children nor a single wildcard goes straight to its multi,
+        // without scanning the segment (the `/static/{path...}` case).
+        if (n.wild !== undefined || n.keys.length !== 0) {
+          // Literal children first, the common case without finding the segment's end: a plain
+          // key compared in place (a lone trailing `/`, an empty segment and nodes with a Map go
+          // the general way below).
+          if (st === 0 && n.map === undefined && p !== len - 1) {
+            const next = path.charCodeAt(p + 1);
+            const c = next === 0x2f ? undefined : plainChild(n, path, p + 1, len);
+            if (c !== undefined) {
+              if (n.wild !== undefined || n.multi !== undefined) {
+                tryNode[tries] = n;
+                tryPos[tries] = p;
+                tryStage[tries] = 1;
+                tryCaps[tries++] = caps;
+              }
+              n = c;
+              p = matchedEnd;
+              continue;
+            }
+          }
+          // The rest of the path starts with '/'; a lone '/' is the trailing-slash segment, marked
+          // by starting at the slash itself. The segment's end and whether it holds a `%` come
+          // from one charCodeAt loop, which V8 inlines (indexOf is a builtin call).
+          let start = p;
+          let end = len;
+          let pct = false;
+          if (p !== len - 1) {
+            start = p + 1;
+            for (end = start; end < len; end++) {
+              const c = path.charCodeAt(end);
+              if (c === 0x2f) break;
+              if (c === 0x25) pct = true;
+            }
+          }
+          // Left for the general lookup: a Map node, the trailing slash, an empty segment (the
+          // empty literal), and a segment with `%` (its unescaped form may equal a key).
+          if (
+            st === 0 &&
+            (n.map !== undefined || start === p || start === end || (pct && n.keys.length !== 0))
+          ) {
+            const c = lookup(n, path, start, end, pct);
+            if (c !== undefined) {
+              if (n.wild !== undefined || n.multi !== undefined) {
+                tryNode[tries] = n;
+                tryPos[tries] = p;
+                tryStage[tries] = 1;
+                tryCaps[tries++] = caps;
+              }
+              n = c;
+              p = end;
+              continue;
+            }
+          }
+          // A single wildcard never matches the trailing slash.
+          if (n.wild !== undefined && start !== p) {
+            if (n.multi !== undefined) {
+              tryNode[tries] = n;
+              tryPos[tries] = p;
+              tryStage[tries] = 2;
+              tryCaps[tries++] = caps;
+            }
+            capStart[caps] = start;
+            capEnd[caps] = end;
+            capPct[caps++] = pct;
+            n = n.wild;
+            p = end;
+            st = 0;
+            continue;
+          }
         }
-        // The rest of the path starts with '/'; a lone '/' is the trailing-slash segment, which
-        // is marked by starting at the slash itself.
-        let start = p;
-        let end = len;
-        if (p !== len - 1) {
-          start = p + 1;
-          end = path.indexOf('/', start);
-          if (end === -1) end = len;
-        }
-        segStart[d] = start;
-        segEnd[d] = end;
-        stage[d] = st = 1;
-        const c = lookup(n, path, start, end, hasPct);
-        if (c !== undefined) {
-          d++;
-          nodes[d] = c;
-          pos[d] = end;
-          stage[d] = 0;
-          continue;
-        }
-      }
-      if (st === 1) {
-        stage[d] = st = 2;
-        // A single wildcard never matches the trailing slash.
-        if (n.wild !== undefined && segStart[d] !== p) {
-          const end = segEnd[d] as number;
-          d++;
-          nodes[d] = n.wild;
-          pos[d] = end;
-          stage[d] = 0;
-          continue;
-        }
+        st = 2;
       }
       if (st === 2) {
-        stage[d] = 3;
         const m = n.multi;
-        if (m !== undefined && m.route !== undefined) {
-          return this.#found(m.route, d, path, hasPct, true);
-        }
+        if (m !== undefined && m.route !== undefined) return this.#found(m.route, caps, path, p);
       }
-      if (--d < 0) return undefined;
+      if (tries === 0) return undefined;
+      tries--;
+      n = tryNode[tries] as PathNode;
+      p = tryPos[tries] as number;
+      st = tryStage[tries] as number;
+      caps = tryCaps[tries] as number;
     }
   }
 
-  #found(route: Route, top: number, path: string, hasPct: boolean, multi: boolean): Route {
+  // Fills `values` from the captured segments (and, for a multi wildcard, the rest of the path
+  // after `multiAt`, which is -1 otherwise), unescaping only what holds a `%`.
+  #found(route: Route, caps: number, path: string, multiAt: number): Route {
     const names = route.names.length;
     const values = this.values;
-    let k = 0;
-    for (let i = 0; i < top && k < names; i++) {
-      if (this.#stage[i] !== 2) continue;
-      const seg = path.slice(this.#segStart[i], this.#segEnd[i]);
-      values[k++] = hasPct ? pathUnescape(seg) : seg;
+    const capStart = this.#capStart;
+    const capEnd = this.#capEnd;
+    let k = Math.min(caps, names);
+    for (let i = 0; i < k; i++) {
+      const seg = path.slice(capStart[i], capEnd[i]);
+      values[i] = this.#capPct[i] === true ? pathUnescape(seg) : seg;
     }
-    if (multi && k < names && route.pattern.segments[route.segCount - 1]?.s !== '') {
-      const rest = path.slice((this.#pos[top] as number) + 1);
-      values[k++] = hasPct ? pathUnescape(rest) : rest;
+    if (multiAt !== -1 && k < names && route.namedMulti) {
+      const rest = path.slice(multiAt + 1);
+      values[k++] = path.indexOf('%', multiAt) === -1 ? rest : pathUnescape(rest);
     }
     this.nvalues = k;
     return route;
@@ -288,18 +412,17 @@ export class RoutingTree {
    * failed. Go: `routingNode.matchingMethods`.
    */
   matchingMethods(host: string, path: string, set: Set<string>): void {
-    const hasPct = path.indexOf('%') !== -1;
     if (host !== '') {
       const hn = this.#hosts.get(host);
-      if (hn !== undefined) this.#methodsOf(hn, path, hasPct, set);
+      if (hn !== undefined) this.#methodsOf(hn, path, set);
     }
-    if (this.#noHost !== undefined) this.#methodsOf(this.#noHost, path, hasPct, set);
+    if (this.#noHost !== undefined) this.#methodsOf(this.#noHost, path, set);
     if (set.has('GET')) set.add('HEAD');
   }
 
-  #methodsOf(hn: HostNode, path: string, hasPct: boolean, set: Set<string>): void {
+  #methodsOf(hn: HostNode, path: string, set: Set<string>): void {
     for (const [method, mr] of hn.methods) {
-      if (this.#walk(mr.node, path, hasPct) !== undefined) set.add(method);
+      if (this.#walk(mr.node, path) !== undefined) set.add(method);
     }
   }
 
@@ -353,21 +476,27 @@ function lookup(
   path: string,
   start: number,
   end: number,
-  hasPct: boolean,
+  pct: boolean,
 ): PathNode | undefined {
   const len = end - start;
   if (len === 0) return n.wild; // see PathNode.child: the empty literal lives there
-  if (hasPct) {
+  if (pct) {
     const seg = pathUnescape(path.slice(start, end));
     if (n.map !== undefined) return n.map.get(seg);
     const i = n.keys.indexOf(seg);
     return i === -1 ? undefined : n.kids[i];
   }
   if (n.map !== undefined) return n.map.get(path.slice(start, end));
+  // Compared code unit by code unit in place: no slice, and no builtin call that V8 would not
+  // inline (startsWith with an offset is one).
   const keys = n.keys;
-  for (let i = 0; i < keys.length; i++) {
+  next: for (let i = 0; i < keys.length; i++) {
     const k = keys[i] as string;
-    if (k.length === len && path.startsWith(k, start)) return n.kids[i];
+    if (k.length !== len) continue;
+    for (let j = 0; j < len; j++) {
+      if (k.charCodeAt(j) !== path.charCodeAt(start + j)) continue next;
+    }
+    return n.kids[i];
   }
   return undefined;
 }
