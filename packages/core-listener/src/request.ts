@@ -278,6 +278,7 @@ export class Request {
     return this.#url;
   }
 
+  /** Replaces the parsed URL (a router rewriting the path, say); `requestURI` stays as sent. */
   set url(u: RequestURL) {
     this.#url = u;
   }
@@ -302,6 +303,7 @@ export class Request {
     return this.#host;
   }
 
+  /** Replaces the host the request is for (Go handlers assign `r.Host` the same way). */
   set host(h: string) {
     this.#host = h;
   }
@@ -442,7 +444,14 @@ export class Request {
    * The credentials of an `Authorization: Basic …` header, or `undefined` when it is absent or
    * malformed. The scheme is matched case-insensitively. Go: `Request.BasicAuth`.
    */
-  basicAuth(): { username: string; password: string } | undefined {
+  basicAuth():
+    | {
+        /** The user name, before the first `:` of the decoded credentials. */
+        username: string;
+        /** The password, everything after that `:` (may be empty). */
+        password: string;
+      }
+    | undefined {
     const auth = this.header.get('Authorization');
     if (auth.length < 6 || auth.slice(0, 6).toLowerCase() !== 'basic ') return undefined;
     const b64 = auth.slice(6);

@@ -444,7 +444,12 @@ const missingHandler: Handler = {
 export async function loadTLSFiles(
   certFile: string,
   keyFile: string,
-): Promise<{ cert: string; key: string }> {
+): Promise<{
+  /** The certificate chain, PEM. */
+  cert: string;
+  /** The private key, PEM. */
+  key: string;
+}> {
   const read = async (f: string): Promise<string> => {
     try {
       return await readFile(f, 'utf8');

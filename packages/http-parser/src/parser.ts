@@ -85,13 +85,21 @@ import { FIELD_VALUE, HEX, HOST, QDTEXT, TARGET, TOKEN } from './grammar.ts';
  *   from `offset` on belong to the new protocol.
  */
 export const ParseEvent: {
+  /** Every byte up to `end` was consumed (or retained): call again with more input. */
   readonly NeedMore: 0;
+  /** A request or response head is complete: its accessors are valid. */
   readonly Head: 1;
+  /** `body()` is the next piece of content, a view of the caller's buffer. */
   readonly Body: 2;
+  /** A chunk-size line carried extensions (`chunkExtensions`, `chunkSize`). */
   readonly ChunkExtension: 3;
+  /** The trailer section of a chunked message is complete. */
   readonly Trailers: 4;
+  /** The message is complete; the next call parses the next pipelined one. */
   readonly MessageEnd: 5;
+  /** `pause()` is in effect; nothing was consumed. */
   readonly Paused: 6;
+  /** The stream is no longer HTTP (upgrade, CONNECT, close, `finish()`); nothing was consumed. */
   readonly Stopped: 7;
 } = Object.freeze({
   NeedMore: 0,
@@ -117,9 +125,13 @@ export type ParseEvent = (typeof ParseEvent)[keyof typeof ParseEvent];
  * - `UntilClose` — responses only: the body runs until the connection closes (`finish()`).
  */
 export const Framing: {
+  /** No body (no Content-Length or Transfer-Encoding on a request; HEAD, 1xx, 204, 304). */
   readonly None: 0;
+  /** Exactly `contentLength` bytes, possibly 0. */
   readonly Length: 1;
+  /** Transfer-Encoding ends in `chunked`. */
   readonly Chunked: 2;
+  /** Responses only: the body runs until the connection closes. */
   readonly UntilClose: 3;
 } = Object.freeze({ None: 0, Length: 1, Chunked: 2, UntilClose: 3 } as const);
 
