@@ -272,8 +272,22 @@ function headLines(h: Header, mask: number): string {
   return out;
 }
 
+// The last single-valued line built: most responses of a server set the same Content-Type, and
+// comparing two (usually identical) strings is cheaper than building the line again.
+let lastName = '';
+let lastValue = '';
+let lastLine = '';
+
 function fieldLines(k: string, vs: readonly string[]): string {
-  if (vs.length === 1) return `${k}: ${vs[0] as string}\r\n`;
+  if (vs.length === 1) {
+    const v = vs[0] as string;
+    if (k !== lastName || v !== lastValue) {
+      lastName = k;
+      lastValue = v;
+      lastLine = `${k}: ${v}\r\n`;
+    }
+    return lastLine;
+  }
   let out = '';
   for (const v of vs) out += `${k}: ${v}\r\n`;
   return out;

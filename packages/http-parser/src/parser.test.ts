@@ -934,6 +934,25 @@ describe('canonicalHeaderName (Go textproto.CanonicalMIMEHeaderKey) and host', (
   });
 });
 
+describe('target: recent targets are reused only when every byte matches', () => {
+  test('many targets, repeated, colliding and near-identical, all read back exactly', () => {
+    // The parser keeps a small hash-indexed cache of target strings; 600 distinct targets of
+    // equal length must collide in it, and each must still come back as its own bytes.
+    const targets: string[] = [];
+    for (let i = 0; i < 600; i++) targets.push(`/item/${String(i).padStart(4, '0')}`);
+    targets.push('/caf\u00e9', '/caf\u00e8', `/${'x'.repeat(80)}`, `/${'x'.repeat(79)}y`);
+    const p = new HTTPParser({ kind: 'request' });
+    for (let round = 0; round < 3; round++) {
+      for (const t of targets) {
+        const b = Uint8Array.from(`GET ${t} HTTP/1.1\r\nHost: x\r\n\r\n`, (c) => c.charCodeAt(0));
+        expect(p.execute(b, 0, b.length)).toBe(ParseEvent.Head);
+        expect(p.target).toBe(t);
+        expect(p.execute(b, p.offset, b.length)).toBe(ParseEvent.MessageEnd);
+      }
+    }
+  });
+});
+
 describe('headFields: a head that outlives the parser', () => {
   const rows: { name: string; head: string; want: string[]; host: number }[] = [
     {
