@@ -96,6 +96,46 @@ export function isCleanPath(p: string): boolean {
   return true;
 }
 
+// Code units Go's `shouldEscape(c, encodePath)` leaves alone: the unreserved ones and `$&+,/:;=@`.
+const pathSafe = new Uint8Array(128);
+for (const ch of '-_.~$&+,/:;=@') pathSafe[ch.charCodeAt(0)] = 1;
+for (let c = 0x30; c <= 0x39; c++) pathSafe[c] = 1;
+for (let c = 0x41; c <= 0x5a; c++) pathSafe[c] = 1;
+for (let c = 0x61; c <= 0x7a; c++) pathSafe[c] = 1;
+
+/**
+ * Reports whether a decoded path is both its own escaped form (every code unit one that Go's
+ * `url.PathEscape` for paths leaves alone, so `EscapedPath()` of a URL without a raw path returns
+ * it unchanged) and clean in the sense of {@link isCleanPath}. One loop, no allocation: the
+ * mux's fast path for the usual request.
+ */
+export function isPlainCleanPath(p: string): boolean {
+  const n = p.length;
+  if (n === 0 || p.charCodeAt(0) !== SLASH) return false;
+  let start = 1;
+  for (let i = 1; i <= n; i++) {
+    if (i !== n) {
+      const c = p.charCodeAt(i);
+      if (c !== SLASH) {
+        if (c >= 128 || pathSafe[c] !== 1) return false;
+        continue;
+      }
+    }
+    const len = i - start;
+    if (len === 0) {
+      if (i !== n) return false;
+    } else if (
+      len <= 2 &&
+      p.charCodeAt(start) === DOT &&
+      (len === 1 || p.charCodeAt(start + 1) === DOT)
+    ) {
+      return false;
+    }
+    start = i + 1;
+  }
+  return true;
+}
+
 /**
  * The canonical form of a request path, as Go's ServeMux computes it (`cleanPath`): rooted,
  * `path.Clean`ed, with a trailing slash kept. `''` becomes `/`.
