@@ -182,8 +182,14 @@ function scanValue(s: string): number {
   return r;
 }
 
+// The last value that passed, and whether it held obs-text: handlers set the same few values
+// (a Content-Type) on every response, and a comparison with the last one spares the scan.
+let lastValid = '';
+let lastValidObs = false;
+
 // Validates a value given through the API; returns whether it holds obs-text.
 function checkedValue(op: string, key: string, value: unknown): boolean {
+  if (value === lastValid) return lastValidObs;
   if (typeof value !== 'string') {
     throw new TypeError(
       `http: Header.${op}(${JSON.stringify(key)}): header value must be a string, got ${typeof value} (use String(value) for numbers)`,
@@ -202,7 +208,9 @@ function checkedValue(op: string, key: string, value: unknown): boolean {
       i,
     );
   }
-  return i === -2;
+  lastValid = value;
+  lastValidObs = i === -2;
+  return lastValidObs;
 }
 
 /**
