@@ -2,7 +2,7 @@
  * servehttp's benchmark: one command, every tier or one by name, a dated results folder.
  *
  *   bun run bench                      # from the repository root: every tier (~10 min)
- *   bun run bench e2e                  # one tier: e2e | router | parser | scale (several allowed)
+ *   bun run bench e2e                  # one tier: e2e | router | parser | scale | h2 (several allowed)
  *   bun run bench --quick              # short smoke run of every tier (~3 min)
  *   bun run bench e2e --rounds 5 --seconds 2
  *   bun run bench --readme             # also write the e2e table into the root README
@@ -20,7 +20,7 @@ import { depsInstalled } from './lib/servers.ts';
 import { targetsMarkdown } from './lib/targets.ts';
 import type { E2EData } from './tiers/e2e.ts';
 
-const tiers = ['e2e', 'router', 'parser', 'scale'] as const;
+const tiers = ['e2e', 'router', 'parser', 'scale', 'h2'] as const;
 type Tier = (typeof tiers)[number];
 
 const argv = process.argv.slice(2);
