@@ -21,6 +21,7 @@ const PROTOCOL_ERROR = 0x1;
 const INTERNAL_ERROR = 0x2;
 const ENHANCE_YOUR_CALM = 0xb;
 const CANCEL = 0x8;
+const FLOW_CONTROL_ERROR = 0x3;
 
 const backends = ['bun', 'node'] as const;
 const servers: DualServer[] = [];
@@ -252,6 +253,90 @@ describe.each(backends)('%s backend', (backend) => {
     expect(finished).toBe(true);
     // The handler was made to wait: the stream buffered a little, never the 16 MiB.
     expect(pendingAtEnd).toBeGreaterThan(0);
+    await stillServes(d);
+  });
+
+  test('a handler that does not read its body: the window is not reopened until it reads', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const d = await dual(
+      async (w, r) => {
+        await gate;
+        let n = 0;
+        for await (const c of r) n += c.length;
+        w.write(String(n));
+      },
+      backend,
+      { http2: { maxReceiveBufferPerStream: 65_536 } },
+    );
+    const c = await raw(d);
+    c.send(
+      frame(
+        F.HEADERS,
+        0x4,
+        1,
+        hpack([
+          [':method', 'POST'],
+          [':scheme', 'http'],
+          [':path', '/up'],
+          [':authority', 'localhost'],
+        ]),
+      ),
+    );
+    // The whole stream window (65,536 bytes), in 16 KiB DATA frames: all a client may send.
+    const chunk = new Uint8Array(16_384);
+    for (let i = 0; i < 4; i++) c.send(frame(F.DATA, 0, 1, chunk));
+    const streamUpdate = (s: { frames: { type: number; stream: number }[] }): boolean =>
+      s.frames.some((f) => f.type === F.WINDOW_UPDATE && f.stream === 1);
+    // While the handler does not read, the server does not ask for more.
+    expect(await c.until(streamUpdate, 300)).toBe(false);
+    release();
+    c.send(frame(F.DATA, 0x1, 1, new Uint8Array(0)));
+    expect(
+      await c.until((s) => s.frames.some((f) => f.type === F.DATA && f.stream === 1), 2000),
+    ).toBe(true);
+    const data = c.seen.frames.find((f) => f.type === F.DATA && f.stream === 1);
+    expect(data?.payload.toString()).toBe('65536');
+  });
+
+  test('a client that sends past the stream window: FLOW_CONTROL_ERROR, the handler never sees it', async () => {
+    let read = 0;
+    const d = await dual(
+      async (w, r) => {
+        await new Promise((res) => setTimeout(res, 200));
+        try {
+          for await (const c of r) read += c.length;
+        } catch {
+          // The stream was reset.
+        }
+        w.write('done');
+      },
+      backend,
+      { http2: { maxReceiveBufferPerStream: 65_536 } },
+    );
+    const c = await raw(d);
+    c.send(
+      frame(
+        F.HEADERS,
+        0x4,
+        1,
+        hpack([
+          [':method', 'POST'],
+          [':scheme', 'http'],
+          [':path', '/up'],
+          [':authority', 'localhost'],
+        ]),
+      ),
+    );
+    const chunk = new Uint8Array(16_384);
+    // Twice the window: a server that took it all would be buffering for a lying client.
+    for (let i = 0; i < 8; i++) c.send(frame(F.DATA, 0, 1, chunk));
+    const refused = await c.until((s) => s.rst.has(1) || s.goaway !== undefined || s.closed, 3000);
+    expect(refused).toBe(true);
+    expect(c.seen.rst.get(1)).toBe(FLOW_CONTROL_ERROR);
+    expect(read).toBeLessThanOrEqual(65_536);
     await stillServes(d);
   });
 

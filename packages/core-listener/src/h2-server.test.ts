@@ -14,6 +14,7 @@ import {
 import { http2Defaults } from './h2.ts';
 import type { HandlerLike } from './handler.ts';
 import { listen } from './net.ts';
+import { ResponseController } from './response.ts';
 import { Server, type ServerOptions } from './server.ts';
 import { testCertificate, testKey } from './testcert.ts';
 
@@ -244,6 +245,65 @@ describe.each(backends)('%s backend', (backend) => {
     const deadline = Date.now() + 2000;
     while (!states.includes('closed') && Date.now() < deadline) await Bun.sleep(10);
     expect(states).toEqual(['new', 'active', 'idle', 'closed']);
+  });
+
+  test('OPTIONS * is answered by the server (Go: globalOptionsHandler), unless disabled', async () => {
+    for (const disable of [false, true]) {
+      const d = await dual((w) => void w.write('handler'), backend, {
+        disableGeneralOptionsHandler: disable,
+      });
+      const r = await request('h2c', d, { method: 'OPTIONS', path: '*' });
+      expect(r.status).toBe(200);
+      expect(r.body).toBe(disable ? 'handler' : '');
+      if (!disable) expect(r.headers['content-length']).toBe('0');
+      closeClientSessions();
+    }
+  });
+
+  test('keep-alives off: the connection goes away once its stream is done', async () => {
+    const d = await dual((w) => void w.write('ok'), backend);
+    d.srv.setKeepAlivesEnabled(false);
+    const s = http2.connect(`http://127.0.0.1:${d.plainPort}`);
+    s.on('error', () => {});
+    const goaway = new Promise<number>((r) => s.on('goaway', (code) => r(code)));
+    const st = s.request({ ':path': '/' });
+    st.resume();
+    await new Promise<void>((r) => st.on('end', () => r()));
+    expect(await Promise.race([goaway, Bun.sleep(2000).then(() => -1)])).toBe(0);
+    s.destroy();
+  });
+
+  test('ResponseController.setReadDeadline bounds a body read over HTTP/2', async () => {
+    const d = await dual(async (w, r) => {
+      new ResponseController(w).setReadDeadline(Date.now() + 100);
+      try {
+        await r.text();
+        w.write('read');
+      } catch (err) {
+        w.writeHeader(408);
+        w.write((err as Error).message);
+      }
+    }, backend);
+    const s = http2.connect(`http://127.0.0.1:${d.plainPort}`);
+    s.on('error', () => {});
+    // A body is announced and never sent.
+    const st = s.request({ ':method': 'POST', ':path': '/' }, { endStream: false });
+    let status = 0;
+    let body = '';
+    st.on('response', (h) => {
+      status = Number(h[':status']);
+    });
+    st.setEncoding('utf8');
+    st.on('data', (c: string) => {
+      body += c;
+    });
+    await new Promise<void>((r) => {
+      st.on('end', () => r());
+      st.on('close', () => r());
+    });
+    expect(status).toBe(408);
+    expect(body).toBe('context deadline exceeded');
+    s.destroy();
   });
 
   test('idleTimeout: an HTTP/2 connection without streams gets GOAWAY and is closed', async () => {

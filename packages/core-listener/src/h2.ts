@@ -86,7 +86,9 @@ export interface H2Host {
   readonly readTimeout: number;
   readonly writeTimeout: number;
   readonly idleTimeout: number;
+  readonly disableGeneralOptionsHandler: boolean;
   readonly http2: HTTP2Config;
+  keepAlivesEnabled(): boolean;
   logf(message: string): void;
   connState: ((conn: Conn, state: 'active' | 'idle' | 'closed') => void) | undefined;
   /** Called whenever a connection the hub tracked is gone (for shutdown's wait). */
@@ -266,6 +268,8 @@ export function connDuplex(c: Conn, front: Uint8Array[], onRead?: () => void): D
   };
   let pulling = false;
   const d = new Duplex({
+    writableHighWaterMark: 1 << 20,
+    readableHighWaterMark: 1 << 20,
     // node's http2 writes frames in small pieces; taking them as a batch keeps socket writes few.
     writev(chunks, cb) {
       const parts = chunks.map((x) => x.chunk as Uint8Array);
@@ -346,6 +350,7 @@ export function connDuplex(c: Conn, front: Uint8Array[], onRead?: () => void): D
 
 const NGHTTP2_NO_ERROR = 0;
 const NGHTTP2_ENHANCE_YOUR_CALM = 0xb;
+const NGHTTP2_FLOW_CONTROL_ERROR = 0x3;
 
 /** Go's defaults for {@link HTTP2Config}. */
 export const http2Defaults: Readonly<Required<HTTP2Config>> = Object.freeze({
@@ -603,13 +608,22 @@ class H2Conn {
       if (--this.streams === 0) {
         this.#armIdle();
         this.#hub.host.connState?.(this.conn, 'idle');
+        // Go: with keep-alives off (or shutting down), an HTTP/2 connection goes away once
+        // its streams are done.
+        if (!this.#hub.host.keepAlivesEnabled()) this.shutdown();
       }
     });
     stream.on('error', () => {});
+    if (!ended) guardWindow(stream, this.#hub.config.maxReceiveBufferPerStream);
+    // Go's serverHandler answers `OPTIONS *` itself on both protocols (globalOptionsHandler).
+    const handler =
+      method === 'OPTIONS' && path === '*' && !host.disableGeneralOptionsHandler
+        ? globalOptions
+        : host.handler;
     const run = (): void => {
       let result: void | Promise<void>;
       try {
-        result = host.handler.serveHTTP(w, req);
+        result = handler.serveHTTP(w, req);
       } catch (err) {
         this.#handlerFailed(stream, err, cancel);
         return;
@@ -705,6 +719,46 @@ class H2Conn {
     resetInternal(stream);
   }
 }
+
+/**
+ * Bounds what a stream buffers for a handler that has not read it. The stream's receive window
+ * already does, when the runtime enforces it: nghttp2 (Node.js) answers a client that sends
+ * past the window with FLOW_CONTROL_ERROR, but Bun 1.4.5's http2 takes the bytes (checked: twice
+ * a 64 KiB window accepted), so a client that ignores flow control could fill memory through a
+ * handler that reads slowly. Here, unread bytes past the window plus one frame reset the stream
+ * as Go does (RST_STREAM FLOW_CONTROL_ERROR). A compliant client never gets there: the window
+ * reopens only as the handler reads.
+ */
+function guardWindow(stream: http2.ServerHttp2Stream, window: number): void {
+  const limit = window + 16_384;
+  const push = stream.push.bind(stream);
+  stream.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
+    if (chunk !== null && stream.readableLength + (chunk as Uint8Array).length > limit) {
+      if (!stream.closed && !stream.destroyed) stream.close(NGHTTP2_FLOW_CONTROL_ERROR);
+      return false;
+    }
+    return push(chunk, encoding);
+  };
+}
+
+// Go: globalOptionsHandler — 200 with `Content-Length: 0`; up to 256 KiB of a body is read
+// and dropped.
+const globalOptions: Handler = {
+  async serveHTTP(w, r) {
+    w.header().set('Content-Length', '0');
+    if (r.contentLength !== 0) {
+      let n = 0;
+      try {
+        for await (const c of r) {
+          n += c.length;
+          if (n >= 256 << 10) break;
+        }
+      } catch {
+        // The client went away: nothing to answer.
+      }
+    }
+  },
+};
 
 // The request body: chunks as the stream gives them, with flow control (node only opens the
 // window as chunks are taken). The first read sends 100 Continue when the client asked

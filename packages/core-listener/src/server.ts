@@ -333,6 +333,10 @@ export class Server implements ConnServer {
       get idleTimeout() {
         return srv.idleTimeout;
       },
+      get disableGeneralOptionsHandler() {
+        return srv.disableGeneralOptionsHandler;
+      },
+      keepAlivesEnabled: () => this.keepAlivesEnabled(),
       get http2() {
         return srv.http2;
       },
