@@ -7,6 +7,9 @@ import {
   closeClientSessions,
   type DualServer,
   F,
+  frame,
+  getFields,
+  hpack,
   rawH2,
   request,
   startDual,
@@ -406,7 +409,8 @@ describe('on Node.js (dist)', () => {
     const script = `
       import { Server, listen } from ${JSON.stringify(resolve(root, 'dist/index.js'))};
       import { testCertificate, testKey } from ${JSON.stringify(resolve(root, 'dist/testcert.js'))};
-      const srv = new Server({ protocols: { unencryptedHTTP2: true }, handler: async (w, r) => {
+      const srv = new Server({ protocols: { unencryptedHTTP2: true }, http2: { maxConcurrentStreams: 10 }, handler: async (w, r) => {
+        if (r.url.path === '/slow') { await new Promise((res) => setTimeout(res, 300)); return; }
         if (r.url.path === '/hints') { w.header().set('Link', '</a>'); w.writeHeader(103); }
         w.header().set('Trailer', 'X-Sum');
         w.write(r.proto + ' ' + r.method + ' ' + (await r.text()) + ' ' + process.release.name);
@@ -438,6 +442,18 @@ describe('on Node.js (dist)', () => {
     expect((await request('h1', d)).body).toBe('HTTP/1.1 GET  node');
     const curl = await run('curl', ['-sk', '--http2', `https://127.0.0.1:${ports.tlsPort}/`]);
     expect(curl.out).toBe('HTTP/2.0 GET  node');
+    // Rapid reset against node's own http2: our handler limit answers ENHANCE_YOUR_CALM there too.
+    const c = await rawH2(ports.plainPort);
+    const block = hpack(getFields('/slow'));
+    for (let id = 1; id < 400; id += 2) {
+      c.send(frame(F.HEADERS, 0x5, id, block));
+      c.send(frame(F.RST_STREAM, 0, id, Buffer.from([0, 0, 0, 8])));
+    }
+    expect(await c.until((s) => s.goaway !== undefined || s.closed, 3000)).toBe(true);
+    expect(c.seen.goaway).toBe(0xb);
+    c.sock.destroy();
+    closeClientSessions();
+    expect((await request('h2c', d)).body).toBe('HTTP/2.0 GET  node');
     closeClientSessions();
   }, 30_000);
 });
