@@ -60,6 +60,8 @@ export interface H2StreamOwner {
   setReadDeadline(at: number): void;
   /** Sets a deadline for writing the response (epoch ms, 0 clears it). */
   setWriteDeadline(at: number): void;
+  /** The final HEADERS frame is about to go out. */
+  finalResponse(): void;
 }
 
 /**
@@ -86,8 +88,6 @@ export class H2ResponseWriter implements ResponseWriter, Flusher, DeadlineSetter
   #overflowed = false;
   /** Set when the stream closed or was reset: writes are dropped from then on. */
   gone = false;
-  /** Called once the first byte of the body is about to be read (Expect: 100-continue). */
-  onFinal: (() => void) | undefined;
 
   /** Wraps `stream` for a request with method `method`. */
   constructor(stream: ServerHttp2Stream, owner: H2StreamOwner, method: string) {
@@ -211,8 +211,7 @@ export class H2ResponseWriter implements ResponseWriter, Flusher, DeadlineSetter
     if (this.#sentHeader) return size > 0 ? this.#send(body) : undefined;
     this.#sentHeader = true;
     if (this.gone) return;
-    this.onFinal?.();
-    this.onFinal = undefined;
+    this.#owner.finalResponse();
     const snap = this.#snap ?? new Header();
     const status = this.#status;
     const h: Record<string, string | string[]> = { ':status': String(status) };

@@ -1,8 +1,8 @@
 /**
  * HTTP/2 for `Server`: Go's `http2.Server` as configured by `http.Server.Protocols` and
  * `HTTP2Config` (Go 1.24), on top of `node:http2` — no hand-written framing, HPACK or flow
- * control here; this file routes connections and maps HTTP/2 streams onto servehttp's `Request`
- * and an HTTP/2 `ResponseWriter` ({@link H2ResponseWriter}).
+ * control here; this file routes connections and runs sessions, `h2-stream.ts` maps each
+ * stream onto servehttp's `Request`, and `h2-response.ts` is the HTTP/2 `ResponseWriter`.
  *
  * Design: one `Server` serves both protocols on one port. A connection that may speak HTTP/2 —
  * any TLS connection while HTTP/2 is on (ALPN decides), a plain one only when unencrypted HTTP/2
@@ -30,11 +30,10 @@
 import * as http2 from 'node:http2';
 import { Duplex } from 'node:stream';
 import type { Context } from './context.ts';
-import { ErrAbortHandler, ErrDeadlineExceeded } from './errors.ts';
-import { H2ResponseWriter, type H2StreamOwner, resetInternal } from './h2-response.ts';
+import { H2Stream, type H2StreamConn } from './h2-stream.ts';
 import type { Handler } from './handler.ts';
 import type { Conn } from './net.ts';
-import { Request, type TLSInfo } from './request.ts';
+import type { TLSInfo } from './request.ts';
 
 /**
  * Which protocols a server speaks. Go: `http.Protocols` (Go 1.24), as a plain object.
@@ -348,9 +347,7 @@ export function connDuplex(c: Conn, front: Uint8Array[], onRead?: () => void): D
   return d;
 }
 
-const NGHTTP2_NO_ERROR = 0;
 const NGHTTP2_ENHANCE_YOUR_CALM = 0xb;
-const NGHTTP2_FLOW_CONTROL_ERROR = 0x3;
 
 /** Go's defaults for {@link HTTP2Config}. */
 export const http2Defaults: Readonly<Required<HTTP2Config>> = Object.freeze({
@@ -404,17 +401,19 @@ function maxHeaderListSize(maxHeaderBytes: number): number {
 }
 
 /** One HTTP/2 connection: its session, its open streams, its timers. */
-class H2Conn {
+class H2Conn implements H2StreamConn {
   readonly conn: Conn;
   readonly session: http2.ServerHttp2Session;
+  readonly host: H2Host;
+  readonly window: number;
+  readonly ctx: Context;
+  readonly tls: TLSInfo | undefined;
+  readonly remote: string;
   readonly #hub: H2Hub;
-  readonly #ctx: Context;
-  readonly #tls: TLSInfo | undefined;
-  readonly #remote: string;
   streams = 0;
   #running = 0;
   #calmed = false;
-  #waiting: { stream: http2.ServerHttp2Stream; run: () => void }[] = [];
+  #waiting: H2Stream[] = [];
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   lastRead: number = Date.now();
@@ -425,9 +424,11 @@ class H2Conn {
     this.#hub = hub;
     this.conn = conn;
     this.session = session;
-    this.#ctx = ctx;
-    this.#tls = (conn as ConnWithExtras).tls;
-    this.#remote = String(conn.remoteAddr);
+    this.host = hub.host;
+    this.window = hub.config.maxReceiveBufferPerStream;
+    this.ctx = ctx;
+    this.tls = (conn as ConnWithExtras).tls;
+    this.remote = String(conn.remoteAddr);
     const cfg = hub.config;
     session.on(
       'stream',
@@ -436,7 +437,7 @@ class H2Conn {
         headers: http2.IncomingHttpHeaders,
         flags: number,
         raw: unknown,
-      ) => this.#onStream(stream, headers, flags, raw as string[] | undefined),
+      ) => this.#onStream(stream, headers, flags, raw as readonly string[] | undefined),
     );
     session.on('error', () => {});
     session.on('close', () => this.#onClose());
@@ -506,157 +507,43 @@ class H2Conn {
     stream: http2.ServerHttp2Stream,
     headers: http2.IncomingHttpHeaders,
     flags: number,
-    raw: string[] | undefined,
+    raw: readonly string[] | undefined,
   ): void {
     if (this.streams++ === 0) {
       clearTimeout(this.#idleTimer);
       this.#hub.host.connState?.(this.conn, 'active');
     }
-    const host = this.#hub.host;
-    const method = String(headers[':method'] ?? '');
-    const authority = String(headers[':authority'] ?? headers.host ?? '');
-    const path = String(headers[':path'] ?? '');
-    const ended = (flags & 1) !== 0 || stream.readableEnded;
-    const rawHeader = fieldsOf(headers, raw);
-    let contentLength = 0;
-    if (!ended) {
-      const cl = headers['content-length'];
-      contentLength = cl === undefined ? -1 : /^\d+$/.test(cl) ? Number(cl) : 0;
+    this.#schedule(new H2Stream(this, stream, headers, flags, raw));
+  }
+
+  /** @internal H2StreamConn: a stream closed. */
+  streamClosed(): void {
+    if (--this.streams === 0) {
+      this.#armIdle();
+      this.#hub.host.connState?.(this.conn, 'idle');
+      // Go: with keep-alives off (or shutting down), an HTTP/2 connection goes away once its
+      // streams are done.
+      if (!this.#hub.host.keepAlivesEnabled()) this.shutdown();
     }
-    let cancel: ((reason?: unknown) => void) | undefined;
-    let readDeadline: ReturnType<typeof setTimeout> | undefined;
-    let writeDeadline: ReturnType<typeof setTimeout> | undefined;
-    let readErr: unknown;
-    let wakeReader: ((e: unknown) => void) | undefined;
-    const expectContinue = !ended && String(headers.expect ?? '').toLowerCase() === '100-continue';
-    let continued = !expectContinue;
-    const sendContinue = (): void => {
-      if (continued) return;
-      continued = true;
-      if (w.wroteHeader) return;
-      try {
-        stream.additionalHeaders({ ':status': '100' });
-      } catch {
-        // The stream is gone; the read below reports it.
-      }
-    };
-    const owner: H2StreamOwner = {
-      logf: (m) => host.logf(m),
-      closeAfterStream: () => this.shutdown(),
-      setReadDeadline: (at) => {
-        clearTimeout(readDeadline);
-        if (at > 0) readDeadline = setTimeout(onReadTimeout, Math.max(0, at - Date.now()));
-      },
-      setWriteDeadline: (at) => {
-        clearTimeout(writeDeadline);
-        if (at > 0) writeDeadline = setTimeout(onWriteTimeout, Math.max(0, at - Date.now()));
-      },
-    };
-    // Go: stream.onReadTimeout — the body read fails, the handler may still answer.
-    const onReadTimeout = (): void => {
-      readErr = ErrDeadlineExceeded;
-      wakeReader?.(readErr);
-    };
-    // Go: stream.onWriteTimeout — RST_STREAM with INTERNAL_ERROR.
-    const onWriteTimeout = (): void => {
-      resetInternal(stream);
-    };
-    const w = new H2ResponseWriter(stream, owner, method);
-    // A final response makes a pending 100 Continue pointless: the client must not send.
-    w.onFinal = () => {
-      continued = true;
-    };
-    const req = new Request({
-      method,
-      target: method === 'CONNECT' ? authority : path,
-      proto: 'HTTP/2.0',
-      rawHeader,
-      host: authority,
-      remoteAddr: this.#remote,
-      contentLength,
-      body: ended
-        ? null
-        : bodyOf(
-            stream,
-            sendContinue,
-            () => readErr,
-            (f) => {
-              wakeReader = f;
-            },
-          ),
-      ...(this.#tls !== undefined ? { tls: this.#tls } : {}),
-      context: {
-        provideContext: () => {
-          const [ctx, c] = this.#ctx.withCancel();
-          cancel = c;
-          if (stream.closed || stream.destroyed) c(new Error('http2: stream closed'));
-          return ctx;
-        },
-      },
-    });
-    if (host.readTimeout > 0 && !ended) owner.setReadDeadline(Date.now() + host.readTimeout);
-    if (host.writeTimeout > 0) owner.setWriteDeadline(Date.now() + host.writeTimeout);
-    const streamDone = (): void => {
-      w.gone = true;
-      clearTimeout(readDeadline);
-      clearTimeout(writeDeadline);
-      cancel?.(new Error('http2: stream closed'));
-    };
-    stream.on('aborted', streamDone);
-    stream.on('close', () => {
-      streamDone();
-      if (--this.streams === 0) {
-        this.#armIdle();
-        this.#hub.host.connState?.(this.conn, 'idle');
-        // Go: with keep-alives off (or shutting down), an HTTP/2 connection goes away once
-        // its streams are done.
-        if (!this.#hub.host.keepAlivesEnabled()) this.shutdown();
-      }
-    });
-    stream.on('error', () => {});
-    if (!ended) guardWindow(stream, this.#hub.config.maxReceiveBufferPerStream);
-    // Go's serverHandler answers `OPTIONS *` itself on both protocols (globalOptionsHandler).
-    const handler =
-      method === 'OPTIONS' && path === '*' && !host.disableGeneralOptionsHandler
-        ? globalOptions
-        : host.handler;
-    const run = (): void => {
-      let result: void | Promise<void>;
-      try {
-        result = handler.serveHTTP(w, req);
-      } catch (err) {
-        this.#handlerFailed(stream, err, cancel);
-        return;
-      }
-      if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
-        (result as Promise<void>).then(
-          () => this.#handlerDone(stream, w, cancel),
-          (err: unknown) => this.#handlerFailed(stream, err, cancel),
-        );
-        return;
-      }
-      this.#handlerDone(stream, w, cancel);
-    };
-    this.#schedule(stream, run);
   }
 
   // Go's answer to rapid reset (CVE-2023-44487, serverConn.scheduleHandler): a stream the
   // client resets at once frees its slot in the session at once, but its handler goes on
   // running; so at most maxConcurrentStreams handlers run per connection, the others wait, and
   // more than four times that waiting is a connection error ENHANCE_YOUR_CALM.
-  #schedule(stream: http2.ServerHttp2Stream, run: () => void): void {
+  #schedule(st: H2Stream): void {
     const max = this.#hub.config.maxConcurrentStreams;
     if (this.#running < max) {
       this.#running++;
-      run();
+      st.run();
       return;
     }
     if (this.#waiting.length > 4 * max) {
-      this.#hub.host.logf(`http2: too many early resets from ${this.#remote}`);
+      this.#hub.host.logf(`http2: too many early resets from ${this.remote}`);
       this.#calm();
       return;
     }
-    this.#waiting.push({ stream, run });
+    this.#waiting.push(st);
   }
 
   // A connection error: GOAWAY ENHANCE_YOUR_CALM, then the end of the connection. The GOAWAY
@@ -674,145 +561,19 @@ class H2Conn {
     (t as { unref?: () => void }).unref?.();
   }
 
-  // Go: serverConn.handlerDone — start waiting handlers whose streams are still open.
-  #handlerExited(): void {
+  /** @internal H2StreamConn: a handler returned or threw. Go: serverConn.handlerDone —
+   * start waiting handlers whose streams are still open. */
+  handlerExited(): void {
     this.#running--;
     const max = this.#hub.config.maxConcurrentStreams;
     while (this.#running < max) {
       const next = this.#waiting.shift();
       if (next === undefined) return;
-      if (next.stream.closed || next.stream.destroyed) continue;
+      if (next.closed) continue;
       this.#running++;
       next.run();
     }
   }
-
-  #handlerDone(
-    stream: http2.ServerHttp2Stream,
-    w: H2ResponseWriter,
-    cancel: ((reason?: unknown) => void) | undefined,
-  ): void {
-    this.#handlerExited();
-    w.finish();
-    cancel?.(new Error('http2: handler returned'));
-    // Go answers a request whose body was not read with RST_STREAM(NO_ERROR) after the
-    // response (RFC 9113 §8.1), so the client stops sending.
-    if (!stream.readableEnded && !stream.closed) {
-      stream.once('finish', () => {
-        if (!stream.closed && !stream.readableEnded) stream.close(NGHTTP2_NO_ERROR);
-      });
-    }
-  }
-
-  // Go: runHandler's recover — log (not for ErrAbortHandler) and reset the stream.
-  #handlerFailed(
-    stream: http2.ServerHttp2Stream,
-    err: unknown,
-    cancel: ((reason?: unknown) => void) | undefined,
-  ): void {
-    this.#handlerExited();
-    cancel?.(err);
-    if (err !== ErrAbortHandler) {
-      const why = err instanceof Error ? (err.stack ?? err.message) : String(err);
-      this.#hub.host.logf(`http2: panic serving ${this.#remote}: ${why}`);
-    }
-    resetInternal(stream);
-  }
-}
-
-/**
- * Bounds what a stream buffers for a handler that has not read it. The stream's receive window
- * already does, when the runtime enforces it: nghttp2 (Node.js) answers a client that sends
- * past the window with FLOW_CONTROL_ERROR, but Bun 1.4.5's http2 takes the bytes (checked: twice
- * a 64 KiB window accepted), so a client that ignores flow control could fill memory through a
- * handler that reads slowly. Here, unread bytes past the window plus one frame reset the stream
- * as Go does (RST_STREAM FLOW_CONTROL_ERROR). A compliant client never gets there: the window
- * reopens only as the handler reads.
- */
-function guardWindow(stream: http2.ServerHttp2Stream, window: number): void {
-  const limit = window + 16_384;
-  const push = stream.push.bind(stream);
-  stream.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
-    if (chunk !== null && stream.readableLength + (chunk as Uint8Array).length > limit) {
-      if (!stream.closed && !stream.destroyed) stream.close(NGHTTP2_FLOW_CONTROL_ERROR);
-      return false;
-    }
-    return push(chunk, encoding);
-  };
-}
-
-// Go: globalOptionsHandler — 200 with `Content-Length: 0`; up to 256 KiB of a body is read
-// and dropped.
-const globalOptions: Handler = {
-  async serveHTTP(w, r) {
-    w.header().set('Content-Length', '0');
-    if (r.contentLength !== 0) {
-      let n = 0;
-      try {
-        for await (const c of r) {
-          n += c.length;
-          if (n >= 256 << 10) break;
-        }
-      } catch {
-        // The client went away: nothing to answer.
-      }
-    }
-  },
-};
-
-// The request body: chunks as the stream gives them, with flow control (node only opens the
-// window as chunks are taken). The first read sends 100 Continue when the client asked
-// (Go: requestBody.Read); a read deadline makes the read fail without resetting the stream.
-async function* bodyOf(
-  stream: http2.ServerHttp2Stream,
-  onFirstRead: () => void,
-  deadlineErr: () => unknown,
-  setWake: (f: ((e: unknown) => void) | undefined) => void,
-): AsyncGenerator<Uint8Array> {
-  onFirstRead();
-  const it = stream[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
-  for (;;) {
-    const e = deadlineErr();
-    if (e !== undefined) throw e;
-    const next = it.next();
-    const r = await new Promise<IteratorResult<Uint8Array>>((resolve, reject) => {
-      setWake(reject);
-      next.then(resolve, reject);
-    });
-    setWake(undefined);
-    if (r.done === true) return;
-    yield r.value;
-  }
-}
-
-// The regular fields of a request, as a flat [name, value, …] list for `Request`: pseudo
-// fields and Host (which is `r.host`) left out, several `cookie` fields joined with "; "
-// (RFC 9113 §8.2.3, as Go's server does).
-function fieldsOf(headers: http2.IncomingHttpHeaders, raw: string[] | undefined): string[] {
-  const out: string[] = [];
-  let cookies: string[] | undefined;
-  const add = (name: string, value: string): void => {
-    if (name.charCodeAt(0) === 0x3a || name === 'host') return;
-    if (name === 'cookie') {
-      cookies ??= [];
-      cookies.push(value);
-      return;
-    }
-    out.push(name, value);
-  };
-  if (raw !== undefined && Array.isArray(raw)) {
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      add((raw[i] as string).toLowerCase(), raw[i + 1] as string);
-    }
-  } else {
-    for (const [k, v] of Object.entries(headers)) {
-      if (v === undefined) continue;
-      if (Array.isArray(v)) for (const x of v) add(k, x);
-      else add(k, String(v));
-    }
-  }
-  if (cookies !== undefined) out.push('cookie', cookies.join('; '));
-  return out;
 }
 
 /**
@@ -912,9 +673,14 @@ export class H2Hub {
       return;
     }
     let h: H2Conn | undefined;
-    const d = connDuplex(conn, front, () => {
-      if (h !== undefined) h.lastRead = Date.now();
-    });
+    // The time of the last read matters only to the PING timer: no clock read per chunk without.
+    const onRead =
+      this.config.sendPingTimeout > 0
+        ? () => {
+            if (h !== undefined) h.lastRead = Date.now();
+          }
+        : undefined;
+    const d = connDuplex(conn, front, onRead);
     this.#pendingSession = { conn, ctx };
     this.#server.emit('connection', d);
     if (this.#pendingSession !== undefined) {
