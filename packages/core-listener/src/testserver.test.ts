@@ -73,3 +73,54 @@ describe('startTestServer', () => {
     expect(openNetResources().listeners).toBe(0);
   });
 });
+
+// Go's httptest offers only http/1.1 by ALPN unless EnableHTTP2 is set; then h2 is offered first
+// and the server (HTTP/2 on by default over TLS) speaks it.
+describe('enableHTTP2', () => {
+  test.each([
+    { enableHTTP2: false, want: 'http/1.1 HTTP/1.1' },
+    { enableHTTP2: true, want: 'h2 HTTP/2.0' },
+  ])('enableHTTP2: $enableHTTP2 → $want', async ({ enableHTTP2, want }) => {
+    const ts = await start((w, r) => void w.write(r.proto), { tls: true, enableHTTP2 });
+    const { connect } = await import('node:tls');
+    const alpn = await new Promise<string>((resolve, reject) => {
+      const s = connect(
+        {
+          host: '127.0.0.1',
+          port: Number(new URL(ts.url).port),
+          ca: ts.certificate,
+          servername: 'localhost',
+          ALPNProtocols: ['h2', 'http/1.1'],
+        },
+        () => {
+          resolve(String(s.alpnProtocol));
+          s.destroy();
+        },
+      );
+      s.on('error', reject);
+    });
+    const proto = await new Promise<string>((resolve, reject) => {
+      if (alpn !== 'h2') {
+        void ts.fetch('/').then(async (r) => resolve(await r.text()), reject);
+        return;
+      }
+      void import('node:http2').then(({ connect }) => {
+        const session = connect(ts.url, { ca: ts.certificate });
+        session.on('error', reject);
+        const req = session.request({ ':path': '/' });
+        let body = '';
+        req.setEncoding('utf8');
+        req.on('data', (d: string) => {
+          body += d;
+        });
+        req.on('end', () => {
+          session.close();
+          resolve(body);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    });
+    expect(`${alpn} ${proto}`).toBe(want);
+  });
+});

@@ -15,6 +15,12 @@ export interface TestServerOptions {
    * or pass your own. Go: `NewTLSServer`.
    */
   tls?: boolean | TLSOptions;
+  /**
+   * Offer HTTP/2 over TLS (ALPN `h2`, then `http/1.1`). Off by default, as Go's httptest offers
+   * only `http/1.1` unless `EnableHTTP2` is set; `fetch` below speaks HTTP/1.1 either way, so
+   * use an HTTP/2 client (`node:http2`, curl) with `certificate`. Go: `Server.EnableHTTP2`.
+   */
+  enableHTTP2?: boolean;
   /** The socket backend; default the runtime's own. */
   backend?: 'bun' | 'node';
   /** Other server settings (timeouts, `errorLog`, `connState`…). */
@@ -54,12 +60,16 @@ export async function startTestServer(
   options: TestServerOptions = {},
 ): Promise<TestServer> {
   const srv = new Server({ ...options.server, handler });
-  const tls: TLSOptions | undefined =
+  const given: TLSOptions | undefined =
     options.tls === true
       ? { cert: testCertificate, key: testKey }
       : options.tls === false
         ? undefined
         : options.tls;
+  const tls: TLSOptions | undefined =
+    given !== undefined && options.enableHTTP2 === true
+      ? { ...given, alpnProtocols: ['h2', 'http/1.1'] }
+      : given;
   const l: Listener = await listen('tcp', '127.0.0.1:0', {
     ...(options.backend !== undefined ? { backend: options.backend } : {}),
     ...(tls !== undefined ? { tls } : {}),
