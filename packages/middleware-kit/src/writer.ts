@@ -18,6 +18,9 @@
  * `ResponseWriterWrapper` variant 1: `'flush' in w` is true, `'hijack' in w` is false, and
  * `new ResponseController(w).hijack()` throws `ErrNotSupported` exactly as on the bare recorder.
  */
+// Imported rather than read from the global: on Node.js 20 `globalThis.performance` is an accessor,
+// and every `performance.now()` through it paid for a getter call on the hot path.
+import { performance } from 'node:perf_hooks';
 import type {
   DeadlineSetter,
   Flusher,

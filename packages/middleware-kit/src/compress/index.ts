@@ -19,6 +19,7 @@
  *
  * @module
  */
+import { performance } from 'node:perf_hooks';
 import zlib from 'node:zlib';
 import {
   bodyAllowedForStatus,

@@ -10,7 +10,9 @@
  *
  * @module
  */
+
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import {
   type Handler,
   type Request,

@@ -21,6 +21,7 @@
  *
  * @module
  */
+import { performance } from 'node:perf_hooks';
 import {
   type ContextKey,
   createKey,
