@@ -149,6 +149,7 @@ describe('match', () => {
     ['GET', '', '/a/b/%7e', '/a/b/{x}', ['~']],
     ['GET', '', '/files/x%2Fy/z', '/files/{rest...}', ['x/y/z']],
     ['GET', '', '/%c3%a9t%c3%a9', '/%C3%A9t%C3%A9', []],
+    ['GET', '', '/été', '/%C3%A9t%C3%A9', []], // a raw non-ASCII segment equal to the key
   ])('escapes: %s %s%s → %j', (m, h, p, pat, v) => check(escaped, [m, h, p, pat, v]));
 
   test('more than eight literal children switch to a map and still match', () => {
@@ -205,6 +206,7 @@ describe('the walk: literal keys compared in place', () => {
     ['GET', '', '/', '/{$}', []],
     ['GET', '', '//x', '//x', []], // the empty literal lives on the wildcard node
     ['GET', '', '/nothing/here', '', []],
+    ['GET', '', '/usX', '', []], // shares its first code unit with three keys, equals none
   ])('%s %s%s → %j', (m, h, p, pat, v) => check(t, [m, h, p, pat, v]));
 
   // Same length, same last code unit: the static filter lets both through to the Map.

@@ -48,6 +48,9 @@ export interface Route {
 // Linear scan beats hashing for a handful of short keys (Go's mapping.go uses 8 too).
 const maxLinearKeys = 8;
 
+// The `first` table of a node without plain ASCII keys: every entry -1, shared.
+const noFirst = new Int8Array(128).fill(-1);
+
 class PathNode {
   route: Route | undefined = undefined;
   keys: string[] = [];
@@ -58,10 +61,14 @@ class PathNode {
   // The plain keys (no `/`, no `%`: a raw segment equals one exactly when its unescaped form
   // does) again, as code units laid end to end (`codes`, key i at `offs[i]..offs[i+1]`) with
   // their children, so the walk compares them against the path in place without finding the
-  // segment's end first. Left empty once `map` takes over.
+  // segment's end first. `first[c]` is the first plain key starting with the ASCII code unit
+  // `c` (-1 for none) and `sameFirst[i]` the next one after key i, so a segment is compared with
+  // the keys that share its first code unit only. Left empty once `map` takes over.
   codes: Uint16Array = new Uint16Array(0);
   offs: Int32Array = new Int32Array(1);
   plainKids: PathNode[] = [];
+  first: Int8Array = noFirst;
+  sameFirst: Int8Array = new Int8Array(maxLinearKeys).fill(-1);
 
   child(key: string): PathNode {
     // Go quirk kept on purpose: an empty literal segment (only possible in method-less patterns
@@ -81,6 +88,7 @@ class PathNode {
       this.codes = new Uint16Array(0);
       this.offs = new Int32Array(1);
       this.plainKids = [];
+      this.first = noFirst;
     } else if (!key.includes('/') && !key.includes('%')) {
       const n = this.plainKids.length;
       const end = (this.offs[n] as number) + key.length;
@@ -93,6 +101,16 @@ class PathNode {
       this.codes = codes;
       this.offs = offs;
       this.plainKids.push(c);
+      const c0 = key.charCodeAt(0);
+      if (c0 < 128) {
+        if (this.first === noFirst) this.first = new Int8Array(128).fill(-1);
+        let j = this.first[c0] as number;
+        if (j === -1) this.first[c0] = n;
+        else {
+          while ((this.sameFirst[j] as number) !== -1) j = this.sameFirst[j] as number;
+          this.sameFirst[j] = n;
+        }
+      }
     }
     return c;
   }
@@ -107,7 +125,14 @@ function plainChild(n: PathNode, path: string, start: number, len: number): Path
   const codes = n.codes;
   const kids = n.plainKids;
   const c0 = path.charCodeAt(start);
-  next: for (let i = 0; i < kids.length; i++) {
+  // An ASCII first code unit follows its chain; any other is compared with every key.
+  const ascii = c0 < 128;
+  let i = ascii ? (n.first[c0] as number) : kids.length === 0 ? -1 : 0;
+  next: for (
+    ;
+    i !== -1;
+    i = ascii ? (n.sameFirst[i] as number) : i + 1 < kids.length ? i + 1 : -1
+  ) {
     const ks = offs[i] as number;
     if (codes[ks] !== c0) continue;
     const e = start + (offs[i + 1] as number) - ks;
