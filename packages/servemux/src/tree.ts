@@ -2,30 +2,42 @@
  * The decision tree that matches a request to a pattern. Go: `net/http/routing_tree.go`.
  *
  * Design note. Level one branches on the host (`''` = patterns without a host), level two on the
- * method (`''` = any method), the levels below on path segments. A path node has literal children
- * (an array scanned linearly up to eight keys, plus a `Map` beyond — Go's `mapping.go` trade-off),
- * one single-wildcard child and one multi-wildcard child (a leaf). A leaf holds a {@link Route}.
+ * method (`''` = any method; GET also has its own field, the usual request's level without a Map
+ * lookup), the levels below on path segments. A path node has literal children (an array scanned
+ * up to eight keys, plus a `Map` beyond — Go's `mapping.go` trade-off), one single-wildcard child
+ * and one multi-wildcard child (a leaf). A leaf holds a {@link Route}.
  *
  * Matching tries, at each segment, the literal child, then the single wildcard, then the multi.
  * Registration has already rejected every pair of patterns where that order would be ambiguous
  * (conflicts), so the first leaf found is the most specific pattern. Finding it may need
  * backtracking — with `/a/b/z` and `/a/{x}/c`, the path `/a/b/c` first descends into `b`, fails
- * at `c`, and comes back to `{x}`. The walk is one loop over an explicit stack kept on the tree
- * (reused by every request, since a match never yields to other code) rather than recursion, and
- * it compares segments in place with `startsWith(key, offset)`, so a path without `%` allocates
- * nothing but the captured values.
+ * at `c`, and comes back to `{x}`. The walk is one loop, not recursion: a choice point (node, path
+ * offset, next stage, captures so far) is saved only at a node where a later stage could still
+ * match, and wildcard captures are kept as bounds on a second stack; both live on the tree and
+ * are reused by every request, since a match never yields to other code.
+ *
+ * Cost on V8 (callgrind of the shared router benchmark guided this; find-my-way is the yardstick):
+ * no builtin call per segment. A node's plain keys (no `/` or `%`) are packed as code units, found
+ * by their first code unit through a 128-entry table, and compared against the path in place
+ * with charCodeAt, which TurboFan inlines (`indexOf`/`startsWith` with an offset are calls).
+ * The segment's end and whether it holds a `%` are found in one loop only when a wildcard, a
+ * `%` or a `Map` needs them. A path without `%` allocates nothing but the captured values.
  *
  * Static fast path: each method level also keeps a `Map` from whole paths to routes for the
  * patterns made only of plain literals. Within one method level such a pattern is what the walk
- * would find first (literals are tried first at every segment), so a hit there is final. A path
- * with `%` skips it, because its segments must be unescaped one by one.
+ * would find first (literals are tried first at every segment), so a hit there is final. Asking
+ * the Map hashes the request's fresh path string, so a 1024-bit filter of the keys' (length, last
+ * code unit) turns most other paths away first. No key holds a `%`, so a path with one misses it
+ * and is matched by the walk, segment by unescaped segment.
  *
  * Invariants: a multi child is always a leaf; `values[0..nvalues)` are the wildcard values of
  * the last successful match, in pattern order.
  *
  * Worked example: `/a`, `/a/{x}`, `/a/b/{y...}` registered, `GET /a/b/c/d`: host `''`, method
- * `''`; static map misses; segment `a` → literal child; `b` → literal child; `c` → no literal, no
- * wildcard; multi child of `b` matches, value `c/d` → route `/a/b/{y...}`.
+ * `''`; the static filter lets the path through only if a key shares its signature, and the Map
+ * misses; segment `a` → literal child; `b` → literal child (node `a` also has `{x}`, so a choice
+ * point is saved); `c` → no literal, no wildcard; multi child of `b` matches, value `c/d` → route
+ * `/a/b/{y...}`.
  */
 import type { Handler } from '@servehttp/core-listener';
 import { pathUnescape } from './path.ts';
