@@ -18,10 +18,10 @@
  * module is the general, Go-shaped API.
  */
 
-import { unlink } from 'node:fs/promises';
-import { createServer, type Server as NodeServer, type Socket as NodeSocket } from 'node:net';
-import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls';
+import type { Server as NodeServer, Socket as NodeSocket } from 'node:net';
+import type { SecureContext } from 'node:tls';
 import { AddrError, joinHostPort, parsePort, splitHostPort } from './addr.ts';
+import { nodeFS, nodeNet, nodeTLS } from './builtins.ts';
 import {
   alpnWire,
   bunTLSInfo,
@@ -252,7 +252,7 @@ function checkTLS(o: TLSOptions, t: Target): CheckedTLS {
   }
   let context: SecureContext;
   try {
-    context = createSecureContext({
+    context = nodeTLS().createSecureContext({
       cert: cert.map(toBuffer),
       key: key.map(toBuffer),
       ...(o.passphrase !== undefined ? { passphrase: o.passphrase } : {}),
@@ -377,11 +377,26 @@ export class StreamConn implements Conn {
   }
 
   /**
-   * Sends data to `r` as it arrives instead of queueing it for `read()`; `undefined` returns to
-   * `read()` (for a hijacked connection). Chunks already queued stay queued for `read()`.
+   * Sends data to `r` as it arrives instead of queueing it for `read()`, starting with what is
+   * already queued; `undefined` returns to `read()` (for a hijacked connection), and what
+   * arrives from then on is queued again.
    */
   attach(r: ChunkReceiver | undefined): void {
     this.#receiver = r;
+    if (r === undefined) return;
+    // Bytes (and the end) that arrived before anyone listened — the connection sat in the accept
+    // queue while the server was busy — go to the receiver first, in order; dropping them would
+    // leave the client waiting on a request the server never saw.
+    while (this.#chunks.length > 0 && this.#receiver === r) {
+      const c = this.#chunks.shift() as Uint8Array;
+      this.#buffered -= c.length;
+      if (this.#paused && this.#buffered <= this.#hwm / 2) {
+        this.#paused = false;
+        this.#raw.resume();
+      }
+      r.onChunk(c);
+    }
+    if (this.#eof && this.#chunks.length === 0 && this.#receiver === r) r.onEnd();
   }
 
   /** Whether reading is paused (by backpressure or {@link StreamConn.pauseReading}). */
@@ -676,11 +691,13 @@ function bunListen(
   try {
     server =
       t.network === 'unix'
-        ? Bun.listen<Data>({ unix: t.host, socket: handlers })
+        ? Bun.listen<Data>({ unix: t.host, socket: handlers, allowHalfOpen: true })
         : Bun.listen<Data>({
             hostname: t.host,
             port: t.port,
             socket: handlers,
+            // As on node (and in Go): a peer's FIN ends its side only; the answer still goes out.
+            allowHalfOpen: true,
             ...(reusePort ? { reusePort: true } : {}),
           });
   } catch (err) {
@@ -698,7 +715,10 @@ function bunListen(
       if (!queue.close()) return;
       server.stop(false);
       open.listeners--;
-      if (t.network === 'unix') await unlink(t.host).catch(() => {});
+      if (t.network === 'unix')
+        await nodeFS()
+          .unlink(t.host)
+          .catch(() => {});
     },
   };
 }
@@ -712,7 +732,7 @@ function nodeListen(
   const queue = new AcceptQueue();
   // allowHalfOpen: a peer's FIN must not end our side too — Go keeps writing until CloseWrite.
   const opts = { allowHalfOpen: true, noDelay: true };
-  const server: NodeServer = createServer(opts, (tcp: NodeSocket) => {
+  const server: NodeServer = nodeNet().createServer(opts, (tcp: NodeSocket) => {
     // With TLS the Conn starts on the TCP socket (so timers cover the handshake) and moves to
     // the TLS socket once the first bytes show a ClientHello rather than plain HTTP.
     let s: NodeSocket = tcp;
@@ -751,7 +771,7 @@ function nodeListen(
           return;
         }
         tcp.unshift(first);
-        const ts = new TLSSocket(tcp, {
+        const ts = new (nodeTLS().TLSSocket)(tcp, {
           isServer: true,
           secureContext: tls.context,
           ALPNProtocols: tls.alpn,

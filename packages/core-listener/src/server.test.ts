@@ -170,6 +170,25 @@ describe.each(backends)('%s backend: one connection (Go conn.serve)', (backend) 
     expect(out).toEndWith('Content-Length: 2\r\n\r\n\u00c3\u00a9');
   });
 
+  // Go's accept loop may run behind the kernel (a busy server, a backoff): a connection whose
+  // request, and even its FIN, arrived before accept() must still be served. (The bytes were
+  // once queued where the connection loop never looked: the client waited forever.)
+  test.each([
+    { name: 'request before accept', end: false },
+    { name: 'request and FIN before accept', end: true },
+  ])('$name is served', async ({ end }) => {
+    const srv = new Server({ handler: hello, errorLog: () => {} });
+    servers.push(srv);
+    const l = await listen('tcp', '127.0.0.1:0', { backend });
+    const c = await client(l.addr().port);
+    const req = 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
+    if (end) c.s.end(req);
+    else c.s.write(req);
+    await Bun.sleep(50);
+    void srv.serve(l).catch(() => {});
+    expect(await c.read(completeResponses(1))).toEndWith('Hello, World!');
+  });
+
   test('pipelined requests are answered in order, in one write', async () => {
     const seen: string[] = [];
     const { port } = await start(backend, (w: ResponseWriter, r: Request) => {
