@@ -18,8 +18,9 @@
  * SIGTERM → both workers get SIGTERM, their `shutdownOnSignals` drains them, they exit 0 → the
  * primary exits 0.
  */
-import nodeCluster, { type Worker } from 'node:cluster';
+import type { Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
+import { nodeCluster as loadCluster } from './builtins.ts';
 
 /** Options of {@link cluster}. */
 export interface ClusterOptions {
@@ -64,6 +65,7 @@ export async function cluster(
   if (!Number.isInteger(n) || n < 1) {
     throw new TypeError(`http: cluster workers must be a positive integer, got ${n}`);
   }
+  const nodeCluster = loadCluster();
   if (!nodeCluster.isPrimary) {
     await main();
     return undefined;

@@ -32,7 +32,7 @@ export {
   ErrServerClosed,
   HTTPError,
 } from './errors.ts';
-export { type HTTP2Config, http2Defaults, type Protocols } from './h2.ts';
+export { type HTTP2Config, http2Defaults, type Protocols } from './h2-config.ts';
 export {
   type Handler,
   type HandlerFunc,

@@ -12,12 +12,13 @@
  * Example: `new Server({ addr: ':8080', handler }).listenAndServe()` listens on every interface
  * and rejects with `ErrServerClosed` once `shutdown()` or `close()` is called.
  */
-import { readFile } from 'node:fs/promises';
 import { splitHostPort } from './addr.ts';
+import { nodeFS } from './builtins.ts';
 import { type ConnServer, type ConnState, HTTPConn } from './conn.ts';
 import { Context, createKey } from './context.ts';
 import { ErrServerClosed } from './errors.ts';
-import { H2Hub, type HTTP2Config, type Protocols } from './h2.ts';
+import type { H2Hub } from './h2.ts';
+import type { HTTP2Config, Protocols } from './h2-config.ts';
 import { type Handler, type HandlerLike, toHandler } from './handler.ts';
 import { type Conn, type Listener, listen, NetError } from './net.ts';
 import type { TLSOptions } from './tls.ts';
@@ -126,6 +127,7 @@ export class Server implements ConnServer {
   http2: HTTP2Config;
 
   #h2: H2Hub | undefined;
+
   #keepAlives: boolean;
   #shuttingDown = false;
   #listeners = new Set<Listener>();
@@ -262,6 +264,13 @@ export class Server implements ConnServer {
       throw new TypeError('http: Server.baseContext returned something that is not a Context');
     }
     baseCtx = baseCtx.withValue(ServerContextKey, this);
+    // The HTTP/2 machinery (and node:http2) is loaded only by a server that may speak it on
+    // this listener, before the first accept, so routing a connection never waits for it.
+    const tlsListener = l.tls === true;
+    if (tlsListener ? this.protocols.http2 !== false : this.protocols.unencryptedHTTP2 === true) {
+      const { H2Hub } = await import('./h2.ts');
+      this.#hub(H2Hub);
+    }
     let delay = 0;
     try {
       for (;;) {
@@ -291,10 +300,10 @@ export class Server implements ConnServer {
           }
         }
         this.connState?.(conn, 'new');
-        const tls = l.tls === true;
+        const tls = tlsListener;
         if (tls ? this.protocols.http2 !== false : this.protocols.unencryptedHTTP2 === true) {
           // Either protocol may follow: the first bytes decide (see h2.ts).
-          void this.#hub().route(conn, ctx, tls, this.protocols.http1 !== false, (c) =>
+          void (this.#h2 as H2Hub).route(conn, ctx, tls, this.protocols.http1 !== false, (c) =>
             this.#serveHTTP1(c, ctx),
           );
         } else this.#serveHTTP1(conn, ctx);
@@ -311,10 +320,10 @@ export class Server implements ConnServer {
     void c.serve();
   }
 
-  #hub(): H2Hub {
+  #hub(Hub: typeof H2Hub): H2Hub {
     // Getters: the fields stay live, as HTTP/1 connections read them per request.
     const srv = this;
-    this.#h2 ??= new H2Hub({
+    this.#h2 ??= new Hub({
       get handler() {
         return srv.handler;
       },
@@ -456,7 +465,7 @@ export async function loadTLSFiles(
 }> {
   const read = async (f: string): Promise<string> => {
     try {
-      return await readFile(f, 'utf8');
+      return await nodeFS().readFile(f, 'utf8');
     } catch (err) {
       const code = (err as { code?: string }).code;
       const why = code === 'ENOENT' ? 'no such file or directory' : String(err);
