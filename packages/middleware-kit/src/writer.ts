@@ -63,6 +63,8 @@ function capabilitiesOf(w: ResponseWriter): number {
 
 // biome-ignore lint/complexity/noBannedTypes: keyed by class objects of any constructor shape.
 const variants = new WeakMap<Function, Function[]>();
+// biome-ignore lint/complexity/noBannedTypes: the same class objects, for ResponseWriterWrapper.
+const baseVariants: Function[] = [];
 const kBase = Symbol('middleware-kit.variantOf');
 
 /**
@@ -127,7 +129,9 @@ export class ResponseWriterWrapper implements ResponseWriter, Unwrapper {
   ): T {
     const mask = capabilitiesOf(w);
     if (mask === 0) return this;
-    let list = variants.get(this);
+    // The plain wrapper (recovery, logger, most middleware) skips the WeakMap: one lookup fewer
+    // per request and wrapping middleware.
+    let list = this === (ResponseWriterWrapper as unknown) ? baseVariants : variants.get(this);
     if (list === undefined) variants.set(this, (list = []));
     return (list[mask] ??= makeVariant(this, mask)) as T;
   }

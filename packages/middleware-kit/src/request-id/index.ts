@@ -111,10 +111,19 @@ function defaultGenerator(): () => string {
   const prefix = `${randomBytes(8).toString('base64url').slice(0, 10)}-`;
   const t = (triples ??= Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0')));
   let n = 0;
+  // The prefix with the counter's thousands, rebuilt once every thousand ids: one concatenation
+  // per id instead of two.
+  let head = '';
+  let headOf = -1;
   return () => {
     n++;
     if (n >= 1e6) return prefix + String(n);
-    return prefix + (t[(n / 1000) | 0] as string) + (t[n % 1000] as string);
+    const k = (n / 1000) | 0;
+    if (k !== headOf) {
+      head = prefix + (t[k] as string);
+      headOf = k;
+    }
+    return head + (t[n % 1000] as string);
   };
 }
 
