@@ -21,6 +21,7 @@ import { RegExpRouter } from 'hono/router/reg-exp-router';
 import { TrieRouter } from 'hono/router/trie-router';
 import { Memoirist } from 'memoirist';
 import { addRoute, createRouter, findRoute } from 'rou3';
+import { StaticRoutes } from '../../packages/gin-router/src/static-routes.ts';
 import { Node, type Param, type SkippedNode } from '../../packages/gin-router/src/tree.ts';
 import { latin1 } from '../../packages/http-parser/src/index.ts';
 import { parsePattern } from '../../packages/servemux/src/pattern.ts';
@@ -96,16 +97,17 @@ function servemux(): Lookup {
 
 function ginRouter(): Lookup {
   const root = new Node<string>();
-  const statics = new Map<string, string>();
+  const statics = new StaticRoutes<string>();
   for (const r of routes) {
     root.addRoute(r, r);
     if (!r.includes(':') && !r.includes('*')) statics.set(r, r);
   }
+  // As the Engine does: one scratch array for backtracking, reused by every lookup.
+  const skipped: SkippedNode<string>[] = [];
   return (path) => {
     const hit = statics.get(path);
     if (hit !== undefined) return hit;
     const params: Param[] = [];
-    const skipped: SkippedNode<string>[] = [];
     return root.getValue(path, params, skipped, false).handlers;
   };
 }

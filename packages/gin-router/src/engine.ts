@@ -23,6 +23,7 @@ import { cleanPath, goPathClean, goPathJoin, joinPaths, removeRepeatedChar } fro
 import { httpRedirect } from './render.ts';
 import { ResponseWriter } from './response-writer.ts';
 import { dir, type FileSystem, serveFrom } from './static.ts';
+import { StaticRoutes } from './static-routes.ts';
 import { Node, type Param, RouteError, type SkippedNode, unescapeColons } from './tree.ts';
 
 /** `Engine` settings; every field is optional and defaults as in gin's `New()`. */
@@ -90,7 +91,7 @@ const methodPattern = /^[A-Z]+$/;
 
 interface MethodTree {
   root: Node<readonly HandlerFunc[]>;
-  statics: Map<string, { handlers: readonly HandlerFunc[]; fullPath: string }>;
+  statics: StaticRoutes<{ handlers: readonly HandlerFunc[]; fullPath: string }>;
 }
 
 const packageDir = (() => {
@@ -419,7 +420,7 @@ export class Engine extends RouterGroup implements Handler, EngineSettings {
     if (tree === undefined) {
       const root = new Node<readonly HandlerFunc[]>();
       root.fullPath = '/';
-      tree = { root, statics: new Map() };
+      tree = { root, statics: new StaticRoutes() };
       this.#trees.set(method, tree);
     }
     tree.root.addRoute(path, handlers, where);
