@@ -68,7 +68,7 @@ export class GinError extends Error {
 
 /** The errors of one request, in order. gin: `errorMsgs`. */
 export class ErrorMsgs extends Array<GinError> {
-  // map/filter/slice return plain arrays.
+  /** `map`, `filter` and `slice` of an `ErrorMsgs` return plain arrays (the species). */
   static override get [Symbol.species](): ArrayConstructor {
     return Array;
   }

@@ -568,7 +568,12 @@ export interface ProtoMessage {
  */
 export interface ProtoEncoder<T> {
   /** The encoding, or a protobufjs `Writer` to `finish()`. */
-  encode(message: T): Uint8Array | { finish(): Uint8Array };
+  encode(message: T):
+    | Uint8Array
+    | {
+        /** The bytes the protobufjs `Writer` collected. */
+        finish(): Uint8Array;
+      };
 }
 
 /**
@@ -576,8 +581,14 @@ export interface ProtoEncoder<T> {
  * (`Msg.fromBinary(bytes)`), or `{ decode: (b) => fromBinary(Schema, b) }` for protobuf-es v2.
  */
 export type ProtoDecoder<T> =
-  | { decode(bytes: Uint8Array): T }
-  | { fromBinary(bytes: Uint8Array): T };
+  | {
+      /** protobufjs: the message decoded from its wire bytes. */
+      decode(bytes: Uint8Array): T;
+    }
+  | {
+      /** protobuf-es v1: the message decoded from its wire bytes. */
+      fromBinary(bytes: Uint8Array): T;
+    };
 
 /**
  * The wire bytes for `message`: `codec.encode(message)` when a codec is given, else

@@ -48,7 +48,9 @@ type Cond = 'none' | 'true' | 'false';
 
 /** One byte range: `start` and `length`. Go: `httpRange`. */
 export interface ByteRange {
+  /** Offset of the first byte of the range in the content. */
   readonly start: number;
+  /** How many bytes the range covers, at least 1. */
   readonly length: number;
 }
 
