@@ -934,6 +934,30 @@ describe('canonicalHeaderName (Go textproto.CanonicalMIMEHeaderKey) and host', (
   });
 });
 
+// Go conn.serve: expectsContinue() is the 100-continue token (honoured on 1.1 only); any other
+// non-empty Expect is sendExpectationFailed (417); an empty one is no expectation.
+describe('unsupportedExpectation', () => {
+  test.each([
+    { expect: '100-continue', minor: 1, cont: true, other: false },
+    { expect: '100-Continue', minor: 1, cont: true, other: false },
+    { expect: '100-continue', minor: 0, cont: false, other: false },
+    { expect: '200-ok', minor: 1, cont: false, other: true },
+    { expect: '200-ok', minor: 0, cont: false, other: true },
+    { expect: '', minor: 1, cont: false, other: false },
+  ])('Expect: "$expect" on HTTP/1.$minor', ({ expect: value, minor, cont, other }) => {
+    const p = new HTTPParser({ kind: 'request' });
+    const b = enc(`GET / HTTP/1.${minor}\r\n${H}Expect: ${value}\r\n\r\n`);
+    expect(p.execute(b, 0, b.length)).toBe(ParseEvent.Head);
+    expect([p.expectContinue, p.unsupportedExpectation]).toEqual([cont, other]);
+    // The flag is per message: the next head without Expect clears it (1.1 keeps the connection).
+    if (minor === 0) return;
+    expect(p.execute(b, p.offset, b.length)).toBe(ParseEvent.MessageEnd);
+    const next = enc(`GET / HTTP/1.1\r\n${H}\r\n`);
+    expect(p.execute(next, 0, next.length)).toBe(ParseEvent.Head);
+    expect(p.unsupportedExpectation).toBe(false);
+  });
+});
+
 describe('target: recent targets are reused only when every byte matches', () => {
   test('many targets, repeated, colliding and near-identical, all read back exactly', () => {
     // The parser keeps a small hash-indexed cache of target strings; 600 distinct targets of
