@@ -300,10 +300,15 @@ export class Server implements ConnServer {
           }
         }
         this.connState?.(conn, 'new');
-        const tls = tlsListener;
-        if (tls ? this.protocols.http2 !== false : this.protocols.unencryptedHTTP2 === true) {
+        // Read per connection, as Go reads Protocols: switching HTTP/2 off takes effect at once
+        // (switching it on needs a new serve(), which loads the HTTP/2 code).
+        const hub = this.#h2;
+        const h2 = tlsListener
+          ? this.protocols.http2 !== false
+          : this.protocols.unencryptedHTTP2 === true;
+        if (hub !== undefined && h2) {
           // Either protocol may follow: the first bytes decide (see h2.ts).
-          void (this.#h2 as H2Hub).route(conn, ctx, tls, this.protocols.http1 !== false, (c) =>
+          void hub.route(conn, ctx, tlsListener, this.protocols.http1 !== false, (c) =>
             this.#serveHTTP1(c, ctx),
           );
         } else this.#serveHTTP1(conn, ctx);
