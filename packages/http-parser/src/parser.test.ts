@@ -1420,6 +1420,49 @@ describe('API contract', () => {
     expect(p.execute(enc(`GET / HTTP/1.1\r\n${H}\r\n`))).toBe(ParseEvent.Head);
   });
 
+  test('release: between messages the next request parses as usual; a kept partial head survives it', () => {
+    const p = new HTTPParser();
+    expect(p.execute(enc(`GET /a HTTP/1.1\r\n${H}\r\n`))).toBe(ParseEvent.Head);
+    p.release(); // mid-message: nothing to let go of yet
+    expect(p.execute(enc(''))).toBe(ParseEvent.MessageEnd);
+    p.release();
+    expect(p.execute(enc(`POST /b HTTP/1.1\r\n${H}Content-Length: 2\r\n\r\nok`))).toBe(
+      ParseEvent.Head,
+    );
+    expect([p.method, p.target]).toEqual(['POST', '/b']);
+    expect(p.execute(enc('ok'), 0, 0)).toBe(ParseEvent.NeedMore);
+    // Split head: the first half is kept in the parser's carry buffer, and release leaves it.
+    const q = new HTTPParser();
+    expect(q.execute(enc('GET /split HT'))).toBe(ParseEvent.NeedMore);
+    q.release();
+    expect(q.execute(enc(`TP/1.1\r\n${H}\r\n`))).toBe(ParseEvent.Head);
+    expect(q.target).toBe('/split');
+  });
+
+  test('release: the caller\'s buffers become collectable (a server\'s idle connections hold none)', () => {
+    // Many parsers so that the conservative stack scan keeping one or two alive cannot decide
+    // the result; without release every buffer stays reachable from its parser.
+    const parsers: HTTPParser[] = [];
+    const refs: WeakRef<Uint8Array>[] = [];
+    const fill = (): void => {
+      for (let i = 0; i < 50; i++) {
+        const p = new HTTPParser();
+        const buf = enc(`GET /${i} HTTP/1.1\r\n${H}\r\n`);
+        refs.push(new WeakRef(buf));
+        p.execute(buf);
+        p.execute(buf, p.offset);
+        expect(p.execute(buf, p.offset)).toBe(ParseEvent.NeedMore);
+        p.release();
+        parsers.push(p);
+      }
+    };
+    fill();
+    Bun.gc(true);
+    const alive = refs.filter((r) => r.deref() !== undefined).length;
+    expect(alive).toBeLessThan(10);
+    expect(parsers).toHaveLength(50);
+  });
+
   test('finish: clean between messages, an error mid-message', () => {
     const p = new HTTPParser();
     expect(p.finish()).toBe(ParseEvent.Stopped);

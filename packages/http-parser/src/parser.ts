@@ -177,6 +177,9 @@ const HT = 0x09;
 const CR = 0x0d;
 const LF = 0x0a;
 
+// What a released parser points at instead of the caller's last buffer.
+const noBytes = new Uint8Array(0);
+
 // States. Plain small integers so that the dispatch `switch` compiles to a jump table.
 const S_HEAD = 0;
 const S_BODY_LENGTH = 1;
@@ -735,6 +738,23 @@ export class HTTPParser {
     this.#headResponse = false;
     this.#connectResponse = false;
     this.#beginHead(this.#headBuf, 0);
+  }
+
+  /**
+   * Lets go of the caller's last buffer and the last head's decoded strings, when the parser is
+   * between messages with no partial head kept (otherwise it does nothing). A server calls it as
+   * a connection goes idle, so that a collection meanwhile finds the last request's bytes dead
+   * instead of promoting them; head accessors are not to be used again until the next `Head`.
+   * Node's `parser.remove()`/`freeParser` exists for the same reason.
+   */
+  release(): void {
+    if (this.#state !== S_HEAD || this.#carryLen !== 0 || this.#paused) return;
+    this.#buf = noBytes;
+    this.#offset = 0;
+    if (this.#headBuf !== this.#carry) this.#headBuf = noBytes;
+    this.#method = null;
+    this.#target = null;
+    this.#headString = null;
   }
 
   /**
