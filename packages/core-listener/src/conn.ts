@@ -58,6 +58,7 @@ export interface ConnServer {
 }
 
 const textEncoder = new TextEncoder();
+const noBytes = new Uint8Array(0);
 
 // Received bytes a connection holds while a handler runs before it stops reading the socket.
 const pendingHighWaterMark = 64 * 1024;
@@ -431,6 +432,14 @@ export class HTTPConn implements ResponseSink, ContextProvider {
             this.#shutdownConn();
             return;
           }
+          // Going idle: nothing of the last request stays reachable from the connection, so a
+          // collection while it waits finds that request's objects dead, not live.
+          this.#req = undefined;
+          this.#res = undefined;
+          this.#buf = noBytes;
+          this.#off = 0;
+          this.#end = 0;
+          this.#parser.release();
           if (this.state !== 'new') {
             this.#setState('idle');
             this.#armTimer(srv.idleTimeout || srv.readTimeout);

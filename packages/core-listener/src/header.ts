@@ -244,11 +244,21 @@ export let mayHaveObsText: (h: Header) => boolean;
 /**
  * Copy-on-write for the response head. Go's `WriteHeader` clones the handler's header so that
  * later changes do not reach the head; most handlers never change it again, so instead of a
- * clone per response the header is lent: `onWrite` receives a copy of the lent state just
+ * clone per response the header is lent: the borrower receives a copy of the lent state just
  * before the first later change (`undefined` takes the loan back). Never exported from the
  * package entry.
  */
-export let lendHeader: (h: Header, onWrite: ((before: Header) => void) | undefined) => void;
+export let lendHeader: (h: Header, borrower: HeaderBorrower | undefined) => void;
+
+/**
+ * Who a header is lent to; see {@link lendHeader}. The response object itself is the borrower,
+ * so lending allocates nothing (a callback per loan was a closure per response). Never exported
+ * from the package entry.
+ */
+export interface HeaderBorrower {
+  /** Receives a copy of the lent state just before the header first changes. */
+  headerLoanReturned(before: Header): void;
+}
 
 // Past this many names a header keeps a name → position index; below it a scan over a few
 // (mostly interned) strings is faster than any hash.
@@ -270,7 +280,7 @@ export class Header implements Iterable<[string, string[]]> {
   #names: string[] = [];
   #values: string[][] = [];
   #index: Map<string, number> | undefined;
-  #lentTo: ((before: Header) => void) | undefined;
+  #lentTo: HeaderBorrower | undefined;
   #obsText = false;
 
   static {
@@ -280,8 +290,8 @@ export class Header implements Iterable<[string, string[]]> {
       return i < 0 ? undefined : h.#values[i];
     };
     mayHaveObsText = (h) => h.#obsText;
-    lendHeader = (h, onWrite) => {
-      h.#lentTo = onWrite;
+    lendHeader = (h, borrower) => {
+      h.#lentTo = borrower;
     };
     appendTrusted = (h, key, value) => {
       if (h.#lentTo !== undefined) h.#returnLoan();
@@ -409,9 +419,9 @@ export class Header implements Iterable<[string, string[]]> {
 
   // The borrower gets the state it was lent before this header changes.
   #returnLoan(): void {
-    const onWrite = this.#lentTo as (before: Header) => void;
+    const borrower = this.#lentTo as HeaderBorrower;
     this.#lentTo = undefined;
-    onWrite(new Header(this));
+    borrower.headerLoanReturned(new Header(this));
   }
 
   /** A deep copy: changing one never changes the other. Go: `Header.Clone`. */

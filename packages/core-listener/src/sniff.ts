@@ -328,7 +328,10 @@ export function detectContentType(data: Uint8Array, end: number = data.length): 
   // first byte can be head[0] need a look (in the same order); the server sniffs every response
   // without a Content-Type, and for text that is two cheap checks instead of forty.
   const first = head[0];
-  const list = firstNonWS === 0 && first !== undefined ? candidates[first] : signatures;
+  const list =
+    firstNonWS === 0 && first !== undefined
+      ? (candidates ??= buildCandidates())[first]
+      : signatures;
   for (const signature of list ?? signatures) {
     const contentType = match(signature, head, firstNonWS);
     if (contentType !== undefined) return contentType;
@@ -367,7 +370,11 @@ function canStartWith(signature: Signature, b: number): boolean {
   }
 }
 
-// candidates[b]: the signatures, in order, that can match data starting with byte b.
-const candidates: readonly (readonly Signature[])[] = Array.from({ length: 256 }, (_, b) =>
-  signatures.filter((sig) => canStartWith(sig, b)),
-);
+// candidates[b]: the signatures, in order, that can match data starting with byte b. Built on
+// the first sniff, not at load: its 15,000 checks made the engine compile them in the
+// background, which cost every process that imports the server megabytes of RSS, sniffing or not.
+let candidates: readonly (readonly Signature[])[] | undefined;
+
+function buildCandidates(): readonly (readonly Signature[])[] {
+  return Array.from({ length: 256 }, (_, b) => signatures.filter((sig) => canStartWith(sig, b)));
+}

@@ -25,6 +25,7 @@ import {
   canonicalHeaderKey,
   fieldValues,
   Header,
+  type HeaderBorrower,
   headerFields,
   lendHeader,
   mayHaveObsText,
@@ -299,7 +300,7 @@ function fieldLines(k: string, vs: readonly string[]): string {
  * returns and reads {@link ServerResponse.closeAfterReply} to decide keep-alive.
  */
 export class ServerResponse
-  implements ResponseWriter, Flusher, Hijacker, DeadlineSetter, FullDuplexEnabler
+  implements ResponseWriter, Flusher, Hijacker, DeadlineSetter, FullDuplexEnabler, HeaderBorrower
 {
   /** True when the connection must close after this response. Go: `closeAfterReply`. */
   closeAfterReply = false;
@@ -340,6 +341,14 @@ export class ServerResponse
     this.#keepAlives = keepAlives;
   }
 
+  /**
+   * For {@link Header} only: the handler changed the header after the head was taken from it,
+   * so the head keeps this copy.
+   */
+  headerLoanReturned(before: Header): void {
+    this.#snapshot = before;
+  }
+
   /** The live header map. Go: `response.Header`. */
   header(): Header {
     this.#header ??= new Header();
@@ -374,9 +383,7 @@ export class ServerResponse
     // the handler changes it again.
     this.#snapshot = h;
     if (!this.#handlerDone) {
-      lendHeader(h, (before) => {
-        this.#snapshot = before;
-      });
+      lendHeader(h, this);
     }
     const cl = fieldValues(h, 'Content-Length')?.[0] ?? '';
     if (cl !== '') {
