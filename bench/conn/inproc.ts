@@ -5,29 +5,20 @@
  * server runs per request — parse, Request, handler, ResponseWriter, head — apart from the
  * kernel's share, which dominates the wire benchmark and is the same for every server.
  *
- *   bun --conditions=@servehttp/source bench/conn/inproc.ts [wrk|browser] [requests]
+ *   bun --conditions=@servehttp/source bench/conn/inproc.ts [wrk|browser] [requests] [path]
  *   DEPTH=16 bun --conditions=@servehttp/source bench/conn/inproc.ts
+ *   VARIANT=gin bun --conditions=@servehttp/source bench/conn/inproc.ts   (core|servemux|gin|stack)
  *
  * Prints the median and minimum of 7 runs in CPU ns per request (process CPU time, so other
  * load on the machine disturbs it less than wall-clock time would). Pin it: `taskset -c 0`.
  */
 import { type ConnServer, HTTPConn } from '../../packages/core-listener/src/conn.ts';
 import { Context } from '../../packages/core-listener/src/context.ts';
-import {
-  handlerFunc,
-  type Request,
-  type ResponseWriter,
-} from '../../packages/core-listener/src/index.ts';
+import { buildVariant } from '../servers/variants.ts';
 
-const body = 'Hello, World!';
-const handler = handlerFunc((w: ResponseWriter, r: Request) => {
-  if (r.url.path === '/hello') {
-    w.header().set('Content-Type', 'text/plain; charset=utf-8');
-    void w.write(body);
-    return;
-  }
-  w.writeHeader(404);
-});
+// The same handlers as the wire benchmark's servehttp rows (bench/servers/variants.ts).
+const variant = process.env.VARIANT ?? 'core';
+const handler = await buildVariant(variant);
 
 let bytesOut = 0;
 const never = new Promise<void>(() => {});
@@ -71,8 +62,9 @@ const head =
   kind === 'browser'
     ? 'GET /hello HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36\r\nAccept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\nAccept-Encoding: gzip, deflate, br\r\nAccept-Language: en-US,en;q=0.9\r\nConnection: keep-alive\r\n\r\n'
     : 'GET /hello HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n';
+const path = process.argv[4] ?? '/hello';
 const depth = Number(process.env.DEPTH ?? 1);
-const chunk = new TextEncoder().encode(head.repeat(depth));
+const chunk = new TextEncoder().encode(head.replace('/hello', path).repeat(depth));
 const total = Number(process.argv[3] ?? 2_000_000);
 const perRun = Math.max(1, Math.floor(total / 7 / depth));
 const runs: number[] = [];
@@ -85,5 +77,5 @@ for (let r = 0; r < 7; r++) {
 }
 runs.sort((a, b) => a - b);
 console.log(
-  `${kind}${depth > 1 ? ` ×${depth} pipelined` : ''}: median ${(runs[3] as number).toFixed(0)} ns/request, min ${(runs[0] as number).toFixed(0)} (${bytesOut} bytes answered)`,
+  `${variant} ${path} ${kind}${depth > 1 ? ` ×${depth} pipelined` : ''}: median ${(runs[3] as number).toFixed(0)} ns/request, min ${(runs[0] as number).toFixed(0)} (${bytesOut} bytes answered)`,
 );
