@@ -72,7 +72,7 @@ import {
   sprintf,
   writeContentType,
 } from './render.ts';
-import { ResponseWriter } from './response-writer.ts';
+import { ResponseWriter, utf8Length } from './response-writer.ts';
 import { type FileSystem, serveFile, serveFrom } from './static.ts';
 import type { Param } from './tree.ts';
 import { queryUnescape } from './tree.ts';
@@ -1191,9 +1191,11 @@ export class Context {
   /** Raw bytes with a content type (and `Content-Length`). gin: `c.Data()`. */
   data(code: number, contentType: string, data: Uint8Array | string): void | Promise<void> {
     return this.#render(code, contentType, () => {
-      const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-      if (bytes.length > 0) this.writer.header().set('Content-Length', String(bytes.length));
-      return bytes;
+      // Text goes out as text: counting its UTF-8 bytes is all the length needs, and the server
+      // encodes it once, with the head, instead of a copy here and another in the writer.
+      const size = typeof data === 'string' ? utf8Length(data) : data.length;
+      if (size > 0) this.writer.header().set('Content-Length', String(size));
+      return data;
     });
   }
 
