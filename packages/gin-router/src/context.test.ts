@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { FileHeader } from './binding.ts';
 import { type Context, ContextKeyGin, ContextRequestKey, type HandlerFunc } from './context.ts';
 import { Engine } from './engine.ts';
-import { ErrorTypeBind } from './errors.ts';
+import { ErrorMsgs, ErrorTypeBind } from './errors.ts';
 import { perform } from './gin.test-util.ts';
 import { wrap, wrapMiddleware } from './interop.ts';
 import { loggerWithWriter } from './logger.ts';
@@ -136,6 +136,28 @@ describe('rendering (gin context_test.go TestContextRender*)', () => {
     );
     await perform(r, 'GET', '/t');
     expect(errs).toContain('Error #01:');
+  });
+
+  // gin: c.Errors is a usable (empty) list on every request, cleared between re-dispatches and
+  // replaceable; it is made on first use here, which must not show.
+  test('c.errors: an empty ErrorMsgs on every request, assignable, fresh per request', async () => {
+    const seen: [boolean, number, string][] = [];
+    const r = new Engine();
+    r.get('/t', (c) => {
+      seen.push([c.errors instanceof ErrorMsgs, c.errors.length, c.errors.toString()]);
+      c.error(new Error('first'));
+      const replaced = new ErrorMsgs();
+      c.errors = replaced;
+      seen.push([c.errors === replaced, c.errors.length, '']);
+    });
+    await perform(r, 'GET', '/t');
+    await perform(r, 'GET', '/t');
+    expect(seen).toEqual([
+      [true, 0, ''],
+      [true, 0, ''],
+      [true, 0, ''],
+      [true, 0, ''],
+    ]);
   });
 
   test('redirect codes (gin TestContextRenderRedirect*)', async () => {
