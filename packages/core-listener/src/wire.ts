@@ -261,12 +261,17 @@ function headLines(h: Header, mask: number): string {
   }
   const order: number[] = [];
   for (let i = 0; i < names.length; i++) if (!excluded(names[i] as string, mask)) order.push(i);
-  if (order.length > 1) {
-    order.sort((a, b) => {
-      const x = names[a] as string;
-      const y = names[b] as string;
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
+  // Insertion sort: a head has a handful of fields, and Array#sort with a comparator (a closure
+  // per response, a call per comparison) cost more than the lines it ordered.
+  for (let i = 1; i < order.length; i++) {
+    const at = order[i] as number;
+    const name = names[at] as string;
+    let j = i - 1;
+    while (j >= 0 && (names[order[j] as number] as string) > name) {
+      order[j + 1] = order[j] as number;
+      j--;
+    }
+    order[j + 1] = at;
   }
   let out = '';
   for (const i of order) out += fieldLines(names[i] as string, values[i] as readonly string[]);
