@@ -191,7 +191,9 @@ export function logger(options: LoggerOptions = {}): Middleware {
   return (next: Handler) => ({
     serveHTTP(w: ResponseWriter, r: Request): void | Promise<void> {
       const ww = wrapWriter(w);
-      const start = performance.now();
+      // A wrapper made just now has read the clock already (one reading fewer per request: on
+      // Node a performance.now() was 7% of the stack); a reused one may be older, so read again.
+      const start = ww !== w ? ww.startedAt : performance.now();
       let p: void | Promise<void>;
       try {
         p = next.serveHTTP(ww, r);
