@@ -20,3 +20,15 @@ test('every registered path is found; absent paths are not', () => {
   t.set('/status', -1);
   expect(t.get('/status')).toBe(-1);
 });
+
+// Paths of one length with one last and one middle character share a slot: the chain must keep
+// every one of them, and a replaced value must not add a second entry.
+test('paths that share a slot are chained, each found and replaced in place', () => {
+  const t = new StaticRoutes<string>();
+  const same = ['/a/x/b', '/c/x/b', '/e/x/b', '/z/x/b'];
+  for (const p of same) t.set(p, p);
+  for (const p of same) expect(t.get(p)).toBe(p);
+  expect(t.get('/d/x/b')).toBeUndefined();
+  t.set('/c/x/b', 'again');
+  expect(same.map((p) => t.get(p))).toEqual(['/a/x/b', 'again', '/e/x/b', '/z/x/b']);
+});
