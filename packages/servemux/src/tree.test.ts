@@ -209,12 +209,23 @@ describe('the walk: literal keys compared in place', () => {
     ['GET', '', '/usX', '', []], // shares its first code unit with three keys, equals none
   ])('%s %s%s → %j', (m, h, p, pat, v) => check(t, [m, h, p, pat, v]));
 
-  // Same length, same last code unit: the static filter lets both through to the Map.
-  test('paths that share a static signature are told apart by the Map', () => {
+  // Same length, same last code unit: the static table lets both through to `===`.
+  test('paths that share a static signature are told apart by comparing them', () => {
     const f = buildTree('/abc', '/{x}/c');
     check(f, ['GET', '', '/abc', '/abc', []]);
     check(f, ['GET', '', '/a/c', '/{x}/c', ['a']]);
     check(f, ['GET', '', '/xbc', '', []]);
+  });
+
+  // Same length, last and middle code unit: one slot of the static table, chained.
+  test.each([
+    ['/a/x/b', '/a/x/b', []],
+    ['/c/x/b', '/c/x/b', []],
+    ['/e/x/b', '/{w}/x/b', ['e']],
+    ['/c/x/c', '', []],
+  ])('static keys sharing a slot: %s → %j', (path, pat, v) => {
+    const f = buildTree('/a/x/b', '/c/x/b', '/{w}/x/b');
+    check(f, ['GET', '', path, pat, v]);
   });
 });
 

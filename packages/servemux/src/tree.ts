@@ -23,21 +23,21 @@
  * The segment's end and whether it holds a `%` are found in one loop only when a wildcard, a
  * `%` or a `Map` needs them. A path without `%` allocates nothing but the captured values.
  *
- * Static fast path: each method level also keeps a `Map` from whole paths to routes for the
+ * Static fast path: each method level also keeps a table from whole paths to routes for the
  * patterns made only of plain literals. Within one method level such a pattern is what the walk
- * would find first (literals are tried first at every segment), so a hit there is final. Asking
- * the Map hashes the request's fresh path string, so a 1024-bit filter of the keys' (length, last
- * code unit) turns most other paths away first. No key holds a `%`, so a path with one misses it
- * and is matched by the walk, segment by unescaped segment.
+ * would find first (literals are tried first at every segment), so a hit there is final. The
+ * table is a hash table of its own keyed by (length, last and middle code unit) and confirmed by
+ * `===`: a `Map` would hash the request's fresh path string, which on V8 cost about as much as
+ * walking the tree. No key holds a `%`, so a path with one misses it and is matched by the walk,
+ * segment by unescaped segment.
  *
  * Invariants: a multi child is always a leaf; `values[0..nvalues)` are the wildcard values of
  * the last successful match, in pattern order.
  *
  * Worked example: `/a`, `/a/{x}`, `/a/b/{y...}` registered, `GET /a/b/c/d`: host `''`, method
- * `''`; the static filter lets the path through only if a key shares its signature, and the Map
- * misses; segment `a` → literal child; `b` → literal child (node `a` also has `{x}`, so a choice
- * point is saved); `c` → no literal, no wildcard; multi child of `b` matches, value `c/d` → route
- * `/a/b/{y...}`.
+ * `''`; the static table has no key equal to the path; segment `a` → literal child; `b` → literal
+ * child (node `a` also has `{x}`, so a choice point is saved); `c` → no literal, no wildcard;
+ * multi child of `b` matches, value `c/d` → route `/a/b/{y...}`.
  */
 import type { Handler } from '@servehttp/core-listener';
 import { pathUnescape } from './path.ts';
@@ -158,21 +158,51 @@ function plainChild(n: PathNode, path: string, start: number, len: number): Path
   return undefined;
 }
 
-// A cheap signature of a whole path for the static filter: its length and last code unit.
+// The static-pattern table's slot for a whole path: its length, last and middle code units.
+// Three reads and no loop; the middle one separates paths that share a length and a last
+// character (`/api/v1/users`, `/api/v2/users`).
+const staticSlots = 1024;
 function staticSig(path: string): number {
   const n = path.length;
-  return (n * 37 + path.charCodeAt(n - 1)) & 1023;
+  return ((n * 37) ^ path.charCodeAt(n - 1) ^ (path.charCodeAt(n >> 1) << 4)) & (staticSlots - 1);
 }
 
 class MethodRoot {
   readonly node: PathNode = new PathNode();
-  readonly statics: Map<string, Route> = new Map();
-  // A 1024-bit filter of the static keys' signatures: a path whose bit is clear is no static key,
-  // so the Map is not asked (asking it hashes the request's fresh path string, which on V8 costs
-  // about as much as walking the tree).
-  readonly staticSigs: Uint32Array = new Uint32Array(32);
+  // The whole paths of the patterns made of plain literals, in a hash table of their own keyed
+  // by staticSig with chains: `slots[sig]` is 0 or 1 + the index of the last key with that
+  // signature, `next[i]` 1 + the previous one's. A `Map` would hash the request's fresh path
+  // string on every lookup — on V8 a runtime call that grows with the path, about what the walk
+  // costs — where an empty slot turns a path away from one read and `===` on two strings of the
+  // same length confirms a candidate without hashing.
+  readonly slots: Int32Array = new Int32Array(staticSlots);
+  readonly keys: string[] = [];
+  readonly routes: Route[] = [];
+  readonly next: number[] = [];
   // Whether any pattern here needs the walk (a wildcard, a multi, or an unusual literal).
   dynamic = false;
+
+  addStatic(key: string, route: Route): void {
+    const sig = staticSig(key);
+    for (let i = (this.slots[sig] as number) - 1; i >= 0; i = (this.next[i] as number) - 1) {
+      if (this.keys[i] === key) {
+        this.routes[i] = route;
+        return;
+      }
+    }
+    this.keys.push(key);
+    this.routes.push(route);
+    this.next.push(this.slots[sig] as number);
+    this.slots[sig] = this.keys.length;
+  }
+
+  getStatic(path: string): Route | undefined {
+    for (let i = (this.slots[staticSig(path)] as number) - 1; i >= 0; ) {
+      if (this.keys[i] === path) return this.routes[i];
+      i = (this.next[i] as number) - 1;
+    }
+    return undefined;
+  }
 }
 
 class HostNode {
@@ -259,10 +289,7 @@ export class RoutingTree {
     const key = staticKey(segs);
     if (key === undefined) mr.dynamic = true;
     else {
-      mr.statics.set(key, route);
-      const sig = staticSig(key);
-      const sigs = mr.staticSigs;
-      sigs[sig >> 5] = (sigs[sig >> 5] as number) | (1 << (sig & 31));
+      mr.addStatic(key, route);
     }
     return route;
   }
@@ -303,13 +330,10 @@ export class RoutingTree {
   #matchRoot(mr: MethodRoot, path: string): Route | undefined {
     // No static key holds a `%` (see staticKey), so a path with an escape simply misses here and
     // is matched by the walk, which unescapes segment by segment.
-    const sig = staticSig(path);
-    if (((mr.staticSigs[sig >> 5] as number) & (1 << (sig & 31))) !== 0) {
-      const r = mr.statics.get(path);
-      if (r !== undefined) {
-        this.nvalues = 0;
-        return r;
-      }
+    const r = mr.getStatic(path);
+    if (r !== undefined) {
+      this.nvalues = 0;
+      return r;
     }
     if (!mr.dynamic && path.indexOf('%') === -1) return undefined;
     return this.#walk(mr.node, path);
