@@ -955,10 +955,191 @@ describe('tree: hot-path invariants (the lookup allocates no result, no key, no 
     ]);
   });
 
-  test('a scratch array left non-empty by a caller is emptied first', () => {
+  test('a scratch array left non-empty by a caller does not change the result', () => {
     const skipped: SkippedNode<string>[] = [{ pos: 99, node: tree, paramsCount: 5 }];
     const params: Param[] = [];
     expect(tree.getValue('/s/x', params, skipped, false).handlers).toBe('/s/:x');
     expect(params).toEqual([{ key: 'x', value: 'x' }]);
   });
+});
+
+// The lookup as first ported from gin's getValue, before the fast paths: strings compared with
+// startsWith/indexOf, a fresh object per backtracking point, node fields read through their
+// public accessors. The differential test below holds getValue to it, result for result.
+function referenceLookup(
+  root: Node<string>,
+  path: string,
+  unescapeValues: boolean,
+): { handlers: string | undefined; tsr: boolean; fullPath: string; params: Param[] } {
+  const params: Param[] = [];
+  const skipped: { pos: number; node: Node<string>; paramsCount: number }[] = [];
+  const out = (handlers: string | undefined, tsr: boolean, fullPath: string) => ({
+    handlers,
+    tsr,
+    fullPath,
+    params,
+  });
+  const backtrack = (pos: number): { pos: number; node: Node<string> } | undefined => {
+    for (let s = skipped.pop(); s !== undefined; s = skipped.pop()) {
+      if (s.pos <= pos) {
+        params.length = s.paramsCount;
+        paramsCount = s.paramsCount;
+        return s;
+      }
+    }
+    return undefined;
+  };
+  let n = root;
+  let pos = 0;
+  let paramsCount = 0;
+  let noStatic = false;
+  for (;;) {
+    const prefix = n.path;
+    const rest = path.length - pos;
+    if (rest > prefix.length && path.startsWith(prefix, pos)) {
+      const start = pos;
+      pos += prefix.length;
+      const idx = noStatic ? -1 : n.indices.indexOf(path[pos] as string);
+      if (idx !== -1) {
+        if (n.wildChild) skipped.push({ pos: start, node: n, paramsCount });
+        n = n.children[idx] as Node<string>;
+        continue;
+      }
+      noStatic = false;
+      if (!n.wildChild) {
+        const slashOnly = path.slice(pos) === '/';
+        const b = slashOnly ? undefined : backtrack(pos);
+        if (b !== undefined) {
+          [pos, n, noStatic] = [b.pos, b.node, true];
+          continue;
+        }
+        return out(undefined, slashOnly && n.handlers !== undefined, '');
+      }
+      n = n.children[n.children.length - 1] as Node<string>;
+      paramsCount++;
+      if (n.nType === nodeTypes.param) {
+        let end = path.indexOf('/', pos);
+        if (end === -1) end = path.length;
+        const raw = path.slice(pos, end);
+        params.push({ key: n.path.slice(1), value: unescapeValues ? queryUnescape(raw) : raw });
+        if (end < path.length) {
+          if (n.children.length > 0) {
+            pos = end;
+            n = n.children[0] as Node<string>;
+            continue;
+          }
+          return out(undefined, path.length === end + 1, '');
+        }
+        if (n.handlers !== undefined) return out(n.handlers, false, n.fullPath);
+        const c = n.children[0];
+        const tsr =
+          n.children.length === 1 &&
+          c !== undefined &&
+          ((c.path === '/' && c.handlers !== undefined) || (c.path === '' && c.indices === '/'));
+        return out(undefined, tsr, '');
+      }
+      const raw = path.slice(pos);
+      params.push({ key: n.path.slice(2), value: unescapeValues ? queryUnescape(raw) : raw });
+      return out(n.handlers, false, n.fullPath);
+    }
+    const indices = noStatic ? '' : n.indices;
+    noStatic = false;
+    if (rest === prefix.length && path.startsWith(prefix, pos)) {
+      if (n.handlers === undefined && prefix !== '/') {
+        const b = backtrack(pos);
+        if (b !== undefined) {
+          [pos, n, noStatic] = [b.pos, b.node, true];
+          continue;
+        }
+      }
+      if (n.handlers !== undefined) return out(n.handlers, false, n.fullPath);
+      if (prefix === '/' && n.wildChild && n.nType !== nodeTypes.root)
+        return out(undefined, true, '');
+      if (prefix === '/' && n.nType === nodeTypes.static) return out(undefined, true, '');
+      const slash = indices.indexOf('/');
+      const c = slash === -1 ? undefined : (n.children[slash] as Node<string>);
+      const tsr =
+        c !== undefined &&
+        ((c.path.length === 1 && c.handlers !== undefined) ||
+          (c.nType === nodeTypes.catchAll && c.children[0]?.handlers !== undefined));
+      return out(undefined, tsr, '');
+    }
+    const slashOnly = path.slice(pos) === '/';
+    const tsr =
+      slashOnly ||
+      (prefix.length === rest + 1 &&
+        prefix[rest] === '/' &&
+        prefix.startsWith(path.slice(pos)) &&
+        n.handlers !== undefined);
+    if (!tsr) {
+      const b = backtrack(pos);
+      if (b !== undefined) {
+        [pos, n, noStatic] = [b.pos, b.node, true];
+        continue;
+      }
+    }
+    return out(undefined, tsr, '');
+  }
+}
+
+test('differential: getValue agrees with the reference lookup on random trees (bounded)', () => {
+  // A fixed-seed generator: the same tables and paths on every run.
+  let seed = 4242;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const routeSegs = ['a', 'ab', 'abc', 'b', 'user', 'users', 'u', ':id', ':name', '', 'é', 'x:y'];
+  const pathSegs = ['a', 'ab', 'abc', 'b', 'user', 'users', 'u', '42', 'a%20b', '', 'é', 'zz'];
+  let compared = 0;
+  let hits = 0;
+  let tsrs = 0;
+  for (let round = 0; round < 200; round++) {
+    const tree = new Node<string>();
+    const added: string[] = [];
+    for (let k = 0; k < 10; k++) {
+      const n = 1 + rnd(3);
+      let route = '';
+      for (let i = 0; i < n; i++) route += `/${routeSegs[rnd(routeSegs.length)]}`;
+      if (rnd(6) === 0) route += '/*rest';
+      else if (rnd(5) === 0) route += '/';
+      try {
+        tree.addRoute(route, route);
+        added.push(route);
+      } catch {
+        // conflicting or malformed: gin would panic, the table goes on without it
+      }
+    }
+    const skipped: SkippedNode<string>[] = [];
+    for (let q = 0; q < 30; q++) {
+      let path = '';
+      const from = added[rnd(added.length + 1)];
+      if (from !== undefined && rnd(3) !== 0) {
+        // A registered route with its wildcards filled in, then perhaps off by a trailing slash
+        // or cut short: the paths where hits, TSR and backtracking happen.
+        path = from
+          .replace(/:[^/]*/g, () => pathSegs[rnd(pathSegs.length)] as string)
+          .replace(/\*rest$/, () => `${pathSegs[rnd(pathSegs.length)]}/${pathSegs[rnd(3)]}`);
+        const r = rnd(6);
+        if (r === 0) path = path.endsWith('/') ? path.slice(0, -1) : `${path}/`;
+        else if (r === 1) path = path.slice(0, rnd(path.length + 1));
+      } else {
+        const n = rnd(4);
+        for (let i = 0; i < n; i++) path += `/${pathSegs[rnd(pathSegs.length)]}`;
+      }
+      if (path === '' || rnd(8) === 0) path += '/';
+      const unescapeValues = rnd(2) === 0;
+      const params: Param[] = [];
+      const v = tree.getValue(path, params, skipped, unescapeValues);
+      const got = { handlers: v.handlers, tsr: v.tsr, fullPath: v.fullPath, params };
+      expect({ path, got }).toEqual({ path, got: referenceLookup(tree, path, unescapeValues) });
+      compared++;
+      if (v.handlers !== undefined) hits++;
+      if (v.tsr) tsrs++;
+    }
+  }
+  expect(compared).toBe(200 * 30);
+  // The tables are dense enough that hits and trailing-slash recommendations are both common.
+  expect(hits).toBeGreaterThan(600);
+  expect(tsrs).toBeGreaterThan(100);
 });

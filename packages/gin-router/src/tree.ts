@@ -26,10 +26,14 @@
  * (or without) a final `/` has a handler.
  *
  * The walk never slices the request path: it advances an offset and compares char codes, so
- * gin's "remaining path" is `path.slice(pos)` only in the reader's head. Results are prebuilt
- * (one frozen `NodeValue` per route, two shared ones for a miss), parameter names are computed
- * when a wildcard node is created, and a backtracking point is an offset. A static hit therefore
- * allocates nothing; a parameter costs its `Param` and its value string.
+ * gin's "remaining path" is `path.slice(pos)` only in the reader's head. Each node keeps the char
+ * codes of its fragment and of its indices in small-integer arrays (their setters keep them in
+ * step), so only the request path is read with charCodeAt, and the first character of a child
+ * found through the indices is not compared twice. Results are prebuilt (one frozen `NodeValue`
+ * per route, dropped by the `handlers`/`fullPath` setters; two shared ones for a miss),
+ * parameter names are computed when a wildcard node is created, and a backtracking point is an
+ * offset in a reused entry. A static hit therefore allocates nothing; a parameter costs its
+ * `Param` and its value string.
  *
  * # Worked example
  *
@@ -97,19 +101,64 @@ function wildcardKey(path: string, nType: number): string {
 
 /** A tree node. Exported for the package's tests and the engine only, not from the entry. */
 export class Node<T> {
-  path = '';
-  indices = '';
+  #path = '';
+  #indices = '';
+  // The char codes of `path` and `indices`, kept in step by their setters: the lookup compares
+  // the request path against numbers in a small-integer array instead of reading a second
+  // string code unit by code unit (on V8, each charCodeAt dispatches on the string's layout).
+  #pathCodes: number[] = [];
+  #codes: number[] = [];
   wildChild = false;
   nType: number = STATIC;
   priority = 0;
   children: Node<T>[] = [];
-  handlers: T | undefined = undefined;
-  fullPath = '';
+  #handlers: T | undefined = undefined;
+  #fullPath = '';
   // The parameter name of a wildcard node, computed when its path is set (never per request).
   key = '';
   #hit: NodeValue<T> | undefined;
   // Where the route that created (or last set handlers on) this node was registered.
   where = '';
+
+  /** What the route ending here was registered with; `undefined` when no route ends here. */
+  get handlers(): T | undefined {
+    return this.#handlers;
+  }
+
+  set handlers(v: T | undefined) {
+    this.#handlers = v;
+    this.#hit = undefined;
+  }
+
+  /** The full path of the route that created (or last set handlers on) this node. */
+  get fullPath(): string {
+    return this.#fullPath;
+  }
+
+  set fullPath(v: string) {
+    this.#fullPath = v;
+    this.#hit = undefined;
+  }
+
+  /** The fragment of the path this node matches (`:name` for a param, `/*name` for a catch-all). */
+  get path(): string {
+    return this.#path;
+  }
+
+  set path(v: string) {
+    this.#path = v;
+    this.#pathCodes = charCodes(v);
+  }
+
+  /** The first character of each static child's fragment, in `children` order. */
+  get indices(): string {
+    return this.#indices;
+  }
+
+  set indices(v: string) {
+    this.#indices = v;
+    this.#codes = charCodes(v);
+  }
 
   // Keeps the wildcard child last.
   addChild(child: Node<T>): void {
@@ -376,22 +425,26 @@ export class Node<T> {
     // Set when resuming from a skipped node: gin resumes from a copy of the node made without
     // its indices, so that its static children are not tried a second time.
     let noStatic = false;
+    // How many characters of the next node's fragment are known to match already.
+    let from = 0;
     walk: for (;;) {
-      const prefix = n.path;
+      const prefix = n.#path;
+      const pc = n.#pathCodes;
       const plen = prefix.length;
       const rest = len - pos;
       // k: how much of the prefix the rest of the path matches.
       const most = Math.min(rest, plen);
-      let k = 0;
-      while (k < most && path.charCodeAt(pos + k) === prefix.charCodeAt(k)) k++;
+      let k = most === 0 ? 0 : from;
+      from = 0;
+      while (k < most && path.charCodeAt(pos + k) === pc[k]) k++;
       if (k === plen && rest > plen) {
         const start = pos;
         pos += plen;
         if (!noStatic) {
           const c = path.charCodeAt(pos);
-          const indices = n.indices;
-          for (let i = 0; i < indices.length; i++) {
-            if (indices.charCodeAt(i) === c) {
+          const codes = n.#codes;
+          for (let i = 0; i < codes.length; i++) {
+            if (codes[i] === c) {
               // gin keeps `prefix + path`, the remainder from this node; an offset says it.
               if (n.wildChild) {
                 const s = skipped[nSkipped];
@@ -404,6 +457,8 @@ export class Node<T> {
                 nSkipped++;
               }
               n = n.children[i] as Node<T>;
+              // That character is the child's first one (or its fragment is empty).
+              from = 1;
               continue walk;
             }
           }
@@ -426,7 +481,7 @@ export class Node<T> {
               }
             }
           }
-          return miss(slashOnly && n.handlers !== undefined);
+          return miss(slashOnly && n.#handlers !== undefined);
         }
         // The wildcard child is always last.
         n = n.children[n.children.length - 1] as Node<T>;
@@ -446,11 +501,12 @@ export class Node<T> {
             }
             return miss(len === end + 1);
           }
-          if (n.handlers !== undefined) return n.#found();
+          if (n.#handlers !== undefined) return n.#found();
           if (n.children.length === 1) {
             const c = n.children[0] as Node<T>;
             return miss(
-              (c.path === '/' && c.handlers !== undefined) || (c.path === '' && c.indices === '/'),
+              (c.#path === '/' && c.#handlers !== undefined) ||
+                (c.#path === '' && c.#indices === '/'),
             );
           }
           return miss(false);
@@ -464,10 +520,10 @@ export class Node<T> {
         }
         throw new Error('gin: invalid node type');
       }
-      const indices = noStatic ? '' : n.indices;
+      const indices = noStatic ? '' : n.#indices;
       noStatic = false;
       if (k === plen && rest === plen) {
-        if (n.handlers === undefined && prefix !== '/') {
+        if (n.#handlers === undefined && prefix !== '/') {
           while (nSkipped > 0) {
             const s = skipped[--nSkipped] as SkippedNode<T>;
             if (s.pos <= pos) {
@@ -480,25 +536,22 @@ export class Node<T> {
             }
           }
         }
-        if (n.handlers !== undefined) return n.#found();
+        if (n.#handlers !== undefined) return n.#found();
         if (prefix === '/' && n.wildChild && n.nType !== ROOT) return miss(true);
         if (prefix === '/' && n.nType === STATIC) return miss(true);
         const slash = indices.indexOf('/');
         if (slash === -1) return miss(false);
         const c = n.children[slash] as Node<T>;
         return miss(
-          (c.path.length === 1 && c.handlers !== undefined) ||
-            (c.nType === CATCH_ALL && (c.children[0] as Node<T>).handlers !== undefined),
+          (c.#path.length === 1 && c.#handlers !== undefined) ||
+            (c.nType === CATCH_ALL && (c.children[0] as Node<T>).#handlers !== undefined),
         );
       }
       const slashOnly = rest === 1 && path.charCodeAt(pos) === SLASH;
       // gin: the prefix is the rest of the path plus a final '/' (k === rest: all of it matched).
       const tsr =
         slashOnly ||
-        (plen === rest + 1 &&
-          k === rest &&
-          prefix.charCodeAt(rest) === SLASH &&
-          n.handlers !== undefined);
+        (plen === rest + 1 && k === rest && pc[rest] === SLASH && n.#handlers !== undefined);
       if (!tsr && !slashOnly) {
         while (nSkipped > 0) {
           const s = skipped[--nSkipped] as SkippedNode<T>;
@@ -516,15 +569,16 @@ export class Node<T> {
     }
   }
 
-  // The hit result, built once per route and shared: a lookup allocates no result object. It is
-  // rebuilt when registration changed the node's handlers or full path since.
+  // The hit result, built once per route and shared: a lookup allocates no result object. The
+  // setters of `handlers` and `fullPath` drop it, so it is rebuilt after registration changed
+  // either, and a hit costs one field read.
   #found(): NodeValue<T> {
     const h = this.#hit;
-    if (h !== undefined && h.handlers === this.handlers && h.fullPath === this.fullPath) return h;
+    if (h !== undefined) return h;
     const made: NodeValue<T> = Object.freeze({
-      handlers: this.handlers,
+      handlers: this.#handlers,
       tsr: false,
-      fullPath: this.fullPath,
+      fullPath: this.#fullPath,
     });
     this.#hit = made;
     return made;
@@ -568,6 +622,12 @@ export interface SkippedNode<T> {
   pos: number;
   node: Node<T>;
   paramsCount: number;
+}
+
+function charCodes(s: string): number[] {
+  const codes: number[] = [];
+  for (let i = 0; i < s.length; i++) codes.push(s.charCodeAt(i));
+  return codes;
 }
 
 function longestCommonPrefix(a: string, b: string): number {
