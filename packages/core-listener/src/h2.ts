@@ -29,6 +29,7 @@
  */
 import type * as http2 from 'node:http2';
 import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import { nodeHTTP2, nodeStream } from './builtins.ts';
 import type { Context } from './context.ts';
 import { effectiveHTTP2Config, type HTTP2Config } from './h2-config.ts';
@@ -66,6 +67,7 @@ export interface H2Host {
 }
 
 type ConnWithExtras = Conn & {
+  handoff?: ((socket: TLSSocket) => boolean) | undefined;
   attach?: (r: { onChunk(c: Uint8Array): void; onEnd(): void } | undefined) => void;
   pauseReading?: () => void;
   resumeReading?: () => void;
@@ -165,22 +167,35 @@ function withAttach(rc: ReplayConn, c: ConnWithExtras, front: Uint8Array[]): Con
 }
 
 /** Which protocol a peeked connection speaks. */
-type Peeked = { proto: 'h1' | 'h2' | 'none'; front: Uint8Array[] };
+type Peeked = {
+  proto: 'h1' | 'h2' | 'none';
+  front: Uint8Array[];
+  /** The TLS socket itself, when the connection handed it over unread (see `native`). */
+  native?: TLSSocket;
+};
 
 // Reads until the first bytes decide the protocol: on TLS, the first chunk (the handshake is
 // done by then and ALPN known); in clear, enough bytes to compare with the preface.
-function peek(c: ConnWithExtras, tls: boolean, timeout: number): Promise<Peeked> {
+// `native`: whether an h2 TLS connection may be taken over as the runtime's own socket.
+function peek(c: ConnWithExtras, tls: boolean, timeout: number, native: boolean): Promise<Peeked> {
   return new Promise((resolve) => {
     const front: Uint8Array[] = [];
     let have = 0;
     let done = false;
-    const finish = (proto: Peeked['proto']): void => {
+    const finish = (proto: Peeked['proto'], socket?: TLSSocket): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
+      if (tls) c.handoff = undefined;
       if (c.attach !== undefined) c.attach(undefined);
-      resolve({ proto, front });
+      resolve(socket === undefined ? { proto, front } : { proto, front, native: socket });
     };
+    if (tls && native) {
+      c.handoff = (socket) => {
+        finish('h2', socket);
+        return true;
+      };
+    }
     const decide = (): void => {
       if (tls) {
         finish(c.tls?.negotiatedProtocol === 'h2' ? 'h2' : 'h1');
@@ -630,12 +645,18 @@ export class H2Hub {
   readonly #peeking = new Map<Conn, number>();
   #pendingSession: { conn: Conn; ctx: Context } | undefined;
   #closing = false;
+  // On Node, an h2 TLS connection of the node:net backend is served on its own TLS socket (see
+  // StreamConn.handoff). Not on Bun, whose node:http2 cannot take a socket made elsewhere, and
+  // not with PINGs configured: they are timed from reads, which happen out of sight there.
+  readonly #nativeTLS: boolean;
 
   /** Builds the `node:http2` server with the host's limits. */
   constructor(host: H2Host) {
     this.host = host;
     this.config = effectiveHTTP2Config(host.http2);
     const cfg = this.config;
+    this.#nativeTLS =
+      typeof (globalThis as { Bun?: unknown }).Bun === 'undefined' && cfg.sendPingTimeout === 0;
     this.#server = nodeHTTP2().createServer({
       settings: {
         maxConcurrentStreams: cfg.maxConcurrentStreams,
@@ -683,7 +704,7 @@ export class H2Hub {
     this.#peeking.set(conn, Date.now());
     let p: Peeked;
     try {
-      p = await peek(conn as ConnWithExtras, tls, timeout);
+      p = await peek(conn as ConnWithExtras, tls, timeout, this.#nativeTLS);
     } finally {
       this.#peeking.delete(conn);
     }
@@ -702,7 +723,27 @@ export class H2Hub {
       startHTTP1(withAttach(rc, conn as ConnWithExtras, p.front));
       return;
     }
-    this.serveH2(conn, ctx, p.front);
+    if (p.native !== undefined) this.#serveNative(conn, ctx, p.native);
+    else this.serveH2(conn, ctx, p.front);
+  }
+
+  // HTTP/2 on a TLS socket nothing has read from yet: the session reads and writes it natively.
+  #serveNative(conn: Conn, ctx: Context, socket: TLSSocket): void {
+    if (this.#closing) {
+      conn.close();
+      this.host.onConnGone();
+      return;
+    }
+    // A server-side TLS socket made outside a tls.Server keeps `secureConnecting` true after its
+    // handshake, and node's session waits for a 'secureConnect' that never comes (Node 20).
+    (socket as unknown as { secureConnecting: boolean }).secureConnecting = false;
+    this.#pendingSession = { conn, ctx };
+    this.#server.emit('connection', socket);
+    if (this.#pendingSession !== undefined) {
+      this.#pendingSession = undefined;
+      conn.close();
+      this.host.onConnGone();
+    }
   }
 
   /** Serves HTTP/2 on `conn`, whose first bytes `front` were already read. */

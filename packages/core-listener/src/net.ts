@@ -19,7 +19,7 @@
  */
 
 import type { Server as NodeServer, Socket as NodeSocket } from 'node:net';
-import type { SecureContext } from 'node:tls';
+import type { SecureContext, TLSSocket } from 'node:tls';
 import { AddrError, joinHostPort, parsePort, splitHostPort } from './addr.ts';
 import { nodeFS, nodeNet, nodeTLS } from './builtins.ts';
 import {
@@ -361,6 +361,14 @@ export class StreamConn implements Conn {
   #pending: { data: Uint8Array | null; resolve: () => void }[] = [];
   /** The TLS connection state once the handshake is done; undefined for plain TCP. */
   tls: TLSConnectionState | undefined;
+  /**
+   * Set by the HTTP/2 side while it waits for a TLS connection's protocol (node:net backend on
+   * Node.js): when the handshake settles on `h2` it is offered the TLS socket itself, nothing
+   * read from it yet, and returns true to take it; this connection then never reads. Node's
+   * http2 session reads a TLS socket natively, which a JavaScript stream in between cannot
+   * match (Go does the same: `TLSNextProto["h2"]` receives the `*tls.Conn`).
+   */
+  handoff: ((socket: TLSSocket) => boolean) | undefined;
 
   constructor(raw: RawSocket, local: Addr, remote: Addr, hwm: number) {
     this.#raw = raw;
@@ -777,13 +785,16 @@ function nodeListen(
           ALPNProtocols: tls.alpn,
         });
         s = ts;
-        ts.once('secure', () => {
-          conn.tls = nodeTLSInfo(ts);
-        });
         ts.on('close', () => conn.onClose());
         ts.on('error', () => conn.onClose());
-        wire(ts);
-        if (!conn.isPaused) ts.resume();
+        // Nothing is read from the TLS socket before the handshake settles (the socket drives
+        // the handshake itself), so an h2 connection can still be handed over untouched.
+        ts.once('secure', () => {
+          conn.tls = nodeTLSInfo(ts);
+          if (ts.alpnProtocol === 'h2' && conn.handoff?.(ts) === true) return;
+          wire(ts);
+          if (!conn.isPaused) ts.resume();
+        });
       });
     }
     queue.push(conn);
