@@ -10,11 +10,11 @@
  * the handshake, or the 24-byte client preface `PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n`). HTTP/1 gets
  * the connection back with the peeked bytes replayed in front ({@link ReplayConn}); HTTP/2 gets
  * it wrapped as a `Duplex` ({@link connDuplex}) that is handed to a `node:http2` server with
- * `emit('connection', duplex)` — the pattern node documents for sockets accepted elsewhere. The
- * duplex is used on both runtimes and both socket backends, because servehttp's TLS is
- * terminated by its own listener (Bun sockets or `node:tls`): node's http2 cannot take over a
- * `TLSSocket` after its handshake without losing the bytes already decrypted (checked on Node
- * 20.20: the session starts and never reads), and Bun's own sockets are not node sockets.
+ * `emit('connection', duplex)` — the pattern node documents for sockets accepted elsewhere. On
+ * Node.js a TLS connection of the node:net backend that negotiated `h2` skips the duplex: its
+ * `TLSSocket`, nothing read from it yet, is handed over itself (Go's `TLSNextProto`), and
+ * nghttp2 reads it natively. Bun's sockets are not node sockets, an h2c connection's preface has
+ * been read, and PINGs are timed from reads: those keep the duplex.
  *
  * Invariants: a peeked connection holds at most {@link prefaceLength} bytes before deciding,
  * and is closed if nothing decides it within the read-header timeout (or 10 s); every session
