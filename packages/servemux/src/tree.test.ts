@@ -209,6 +209,21 @@ describe('the walk: literal keys compared in place', () => {
     ['GET', '', '/usX', '', []], // shares its first code unit with three keys, equals none
   ])('%s %s%s → %j', (m, h, p, pat, v) => check(t, [m, h, p, pat, v]));
 
+  // A segment whose first code unit (not a `%`) starts no key, at a node without a single
+  // wildcard, skips the literal lookup unscanned; one that starts with `%`, or that some key
+  // with a `/` or `%` starts like, is still unescaped and compared.
+  const k = buildTree('/k/known', '/k/', '/a%2Fb/x', '/event/{id}', '/{$}');
+  test.each<Row>([
+    ['GET', '', '/k/zzz', '/k/', []], // straight to the multi
+    ['GET', '', '/k/%6Bnown', '/k/known', []], // starts with `%`: unescaped, it is `known`
+    ['GET', '', '/k/kn%6Fwn', '/k/known', []],
+    ['GET', '', '/a%2Fb/x', '/a%2Fb/x', []], // the key `a/b` is not a plain one
+    ['GET', '', '/e%76ent/7', '/event/{id}', ['7']],
+    ['GET', '', '/zzz', '', []], // the usual miss
+    ['GET', '', '/zzz/', '', []],
+    ['GET', '', '//', '', []], // an empty segment: no key, no wildcard
+  ])('no key starts like it: %s %s%s → %j', (m, h, p, pat, v) => check(k, [m, h, p, pat, v]));
+
   // Same length, same last code unit: the static table lets both through to `===`.
   test('paths that share a static signature are told apart by comparing them', () => {
     const f = buildTree('/abc', '/{x}/c');

@@ -81,6 +81,9 @@ class PathNode {
   plainKids: PathNode[] = [];
   first: Int8Array = noFirst;
   sameFirst: Int8Array = new Int8Array(maxLinearKeys).fill(-1);
+  // The first code units of the other keys (those with a `/` or `%`; usually none, or the `/`
+  // of a `{$}`), so that a miss can tell no key starts like the segment without scanning it.
+  otherFirst: number[] = [];
 
   child(key: string): PathNode {
     // Go quirk kept on purpose: an empty literal segment (only possible in method-less patterns
@@ -101,7 +104,9 @@ class PathNode {
       this.offs = new Int32Array(1);
       this.plainKids = [];
       this.first = noFirst;
-    } else if (!key.includes('/') && !key.includes('%')) {
+    } else if (key.includes('/') || key.includes('%')) {
+      this.otherFirst.push(key.charCodeAt(0));
+    } else {
       const n = this.plainKids.length;
       const end = (this.offs[n] as number) + key.length;
       const codes = new Uint16Array(end);
@@ -364,6 +369,8 @@ export class RoutingTree {
         // A node with neither literal children nor a single wildcard goes straight to its multi,
         // without scanning the segment (the `/static/{path...}` case).
         if (n.wild !== undefined || n.keys.length !== 0) {
+          // Set when no key can take the segment and there is no wildcard: nothing below applies.
+          let none = false;
           // Literal children first, the common case without finding the segment's end: a plain
           // key compared in place (a lone trailing `/`, an empty segment and nodes with a Map go
           // the general way below).
@@ -381,6 +388,15 @@ export class RoutingTree {
               p = matchedEnd;
               continue;
             }
+            // No key starts with this ASCII code unit and, as it is no `%`, neither does the
+            // segment once unescaped: with no wildcard here either, only the multi is left, and
+            // the segment need not be scanned (the usual miss).
+            if (n.wild === undefined && next < 128 && next !== 0x25 && n.first[next] === -1) {
+              const other = n.otherFirst;
+              let i = 0;
+              while (i < other.length && other[i] !== next) i++;
+              none = i === other.length;
+            }
           }
           // The rest of the path starts with '/'; a lone '/' is the trailing-slash segment, marked
           // by starting at the slash itself. The segment's end and whether it holds a `%` come
@@ -388,7 +404,7 @@ export class RoutingTree {
           let start = p;
           let end = len;
           let pct = false;
-          if (p !== len - 1) {
+          if (p !== len - 1 && !none) {
             start = p + 1;
             for (end = start; end < len; end++) {
               const c = path.charCodeAt(end);
@@ -400,6 +416,7 @@ export class RoutingTree {
           // empty literal), and a segment with `%` (its unescaped form may equal a key).
           if (
             st === 0 &&
+            !none &&
             (n.map !== undefined || start === p || start === end || (pct && n.keys.length !== 0))
           ) {
             const c = lookup(n, path, start, end, pct);
