@@ -232,7 +232,7 @@ describe('the walk: literal keys compared in place', () => {
     check(f, ['GET', '', '/xbc', '', []]);
   });
 
-  // Same length, last and middle code unit: one slot of the static table, chained.
+  // Same length and last code unit: one slot of the static table, chained.
   test.each([
     ['/a/x/b', '/a/x/b', []],
     ['/c/x/b', '/c/x/b', []],
