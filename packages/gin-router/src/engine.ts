@@ -338,8 +338,8 @@ export class Engine extends RouterGroup implements Handler, EngineSettings {
   htmlRender: HTMLRender | undefined;
 
   readonly #trees = new Map<string, MethodTree>();
-  // getValue's backtracking scratch, shared by every lookup: getValue is synchronous and empties
-  // it first, so one array serves all requests.
+  // getValue's backtracking scratch, shared by every lookup: getValue is synchronous, counts its
+  // entries itself and overwrites them, so one array (at most tree-depth long) serves all.
   readonly #skipped: SkippedNode<readonly HandlerFunc[]>[] = [];
   #noRoute: HandlerFunc[] = [];
   #noMethod: HandlerFunc[] = [];
