@@ -1439,7 +1439,7 @@ describe('API contract', () => {
     expect(q.target).toBe('/split');
   });
 
-  test('release: the caller\'s buffers become collectable (a server\'s idle connections hold none)', () => {
+  test("release: the caller's buffers become collectable (a server's idle connections hold none)", () => {
     // Many parsers so that the conservative stack scan keeping one or two alive cannot decide
     // the result; without release every buffer stays reachable from its parser.
     const parsers: HTTPParser[] = [];
