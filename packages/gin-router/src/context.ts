@@ -281,6 +281,7 @@ export class Context {
     return this.#errors;
   }
 
+  /** Replaces the error list (gin: assigning `c.Errors`). */
   set errors(list: ErrorMsgs) {
     this.#errors = list;
   }
