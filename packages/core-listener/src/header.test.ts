@@ -72,6 +72,26 @@ describe('Header mutation', () => {
     expect([...h.values('A')]).toEqual(['3']);
   });
 
+  // The names set on every response are remembered between calls; what they answer must be what
+  // the full check answers, in any spelling and order, and a bad name must still be refused.
+  test('names set over and over keep their canonical form, and a bad one still throws', () => {
+    const h = new Header();
+    const names = [
+      'content-type',
+      'Content-Length',
+      'content-type',
+      'CONTENT-LENGTH',
+      'x-b',
+      'Vary',
+    ];
+    for (const n of names) h.add(n, 'v');
+    expect([...h.keys()]).toEqual(['Content-Type', 'Content-Length', 'X-B', 'Vary']);
+    expect(() => h.set('', 'v')).toThrow('invalid header field name ""');
+    expect(() => h.set('Content Type', 'v')).toThrow('is not a token character');
+    h.set('content-type', 'w');
+    expect(h.values('Content-Type')).toEqual(['w']);
+  });
+
   test('del and delete remove every value; deleting a missing key is fine', () => {
     const h = new Header({ A: ['1', '2'], B: '3' });
     h.del('a');

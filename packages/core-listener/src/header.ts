@@ -134,14 +134,31 @@ function describeCodeUnit(c: number): string {
   return `${hex} ('${String.fromCharCode(c)}')`;
 }
 
+// The last two names checkedKey found in the common table, and their canonical forms; they
+// start as two true entries of it, so the cache can only ever answer what the table would.
+let lastKeyA = 'Content-Type';
+let lastCanonA = 'Content-Type';
+let lastKeyB = 'Content-Length';
+let lastCanonB = 'Content-Length';
+
 // Validates and canonicalizes a name given through the API. `Trailer:X-Name` (Go's TrailerPrefix
 // form) is accepted with its suffix canonicalized.
 function checkedKey(op: string, name: unknown): string {
   if (typeof name !== 'string') {
     throw new TypeError(`http: Header.${op}: header name must be a string, got ${typeof name}`);
   }
+  // Handlers set the same two or three names on every response, spelled the same way: comparing
+  // with the last two answers is cheaper than hashing the name into the table.
+  if (name === lastKeyA) return lastCanonA;
+  if (name === lastKeyB) return lastCanonB;
   const hit = common.get(name);
-  if (hit !== undefined) return hit;
+  if (hit !== undefined) {
+    lastKeyB = lastKeyA;
+    lastCanonB = lastCanonA;
+    lastKeyA = name;
+    lastCanonA = hit;
+    return hit;
+  }
   let start = 0;
   if (name.length > TrailerPrefix.length && name.startsWith(TrailerPrefix)) {
     start = TrailerPrefix.length;
