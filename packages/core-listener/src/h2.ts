@@ -645,9 +645,10 @@ export class H2Hub {
   readonly #peeking = new Map<Conn, number>();
   #pendingSession: { conn: Conn; ctx: Context } | undefined;
   #closing = false;
-  // On Node, an h2 TLS connection of the node:net backend is served on its own TLS socket (see
-  // StreamConn.handoff). Not on Bun, whose node:http2 cannot take a socket made elsewhere, and
-  // not with PINGs configured: they are timed from reads, which happen out of sight there.
+  // An h2 TLS connection of the node:net backend is served on its own TLS socket (see
+  // StreamConn.handoff), on Node and on Bun alike; Bun.listen sockets are not node sockets and
+  // keep the duplex. Not with PINGs configured: they are timed from reads, which happen out of
+  // sight there.
   readonly #nativeTLS: boolean;
 
   /** Builds the `node:http2` server with the host's limits. */
@@ -655,8 +656,7 @@ export class H2Hub {
     this.host = host;
     this.config = effectiveHTTP2Config(host.http2);
     const cfg = this.config;
-    this.#nativeTLS =
-      typeof (globalThis as { Bun?: unknown }).Bun === 'undefined' && cfg.sendPingTimeout === 0;
+    this.#nativeTLS = cfg.sendPingTimeout === 0;
     this.#server = nodeHTTP2().createServer({
       settings: {
         maxConcurrentStreams: cfg.maxConcurrentStreams,
