@@ -67,6 +67,19 @@ export async function run(ctx: TierContext): Promise<TierResult> {
       cmd: (p) => ['bun', '--conditions=@servehttp/source', s('h2-servehttp.ts'), String(p)],
     },
     {
+      // Not the default on Bun: its h2 connections skip the duplex, its HTTP/1 over TLS is slower.
+      id: 'servehttp-node-backend@bun',
+      label: 'servehttp Server (h2, node:net backend)',
+      runtime: 'bun',
+      cmd: (p) => [
+        'bun',
+        '--conditions=@servehttp/source',
+        s('h2-servehttp.ts'),
+        String(p),
+        'node',
+      ],
+    },
+    {
       id: 'node:http2@bun',
       label: 'raw node:http2',
       runtime: 'bun',
