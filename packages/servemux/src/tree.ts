@@ -375,10 +375,7 @@ export class RoutingTree {
             const c = next === 0x2f ? undefined : plainChild(n, path, p + 1, len);
             if (c !== undefined) {
               if (n.wild !== undefined || n.multi !== undefined) {
-                tryNode[tries] = n;
-                tryPos[tries] = p;
-                tryStage[tries] = 1;
-                tryCaps[tries++] = caps;
+                this.#save(tries++, n, p, 1, caps);
               }
               n = c;
               p = matchedEnd;
@@ -418,10 +415,7 @@ export class RoutingTree {
             const c = lookup(n, path, start, end, pct);
             if (c !== undefined) {
               if (n.wild !== undefined || n.multi !== undefined) {
-                tryNode[tries] = n;
-                tryPos[tries] = p;
-                tryStage[tries] = 1;
-                tryCaps[tries++] = caps;
+                this.#save(tries++, n, p, 1, caps);
               }
               n = c;
               p = end;
@@ -431,10 +425,7 @@ export class RoutingTree {
           // A single wildcard never matches the trailing slash.
           if (n.wild !== undefined && start !== p) {
             if (n.multi !== undefined) {
-              tryNode[tries] = n;
-              tryPos[tries] = p;
-              tryStage[tries] = 2;
-              tryCaps[tries++] = caps;
+              this.#save(tries++, n, p, 2, caps);
             }
             capStart[caps] = start;
             capEnd[caps] = end;
@@ -458,6 +449,14 @@ export class RoutingTree {
       st = tryStage[tries] as number;
       caps = tryCaps[tries] as number;
     }
+  }
+
+  // Saves choice point `at`: come back to node `n` at offset `p`, at `stage`, with `caps`.
+  #save(at: number, n: PathNode, p: number, stage: number, caps: number): void {
+    this.#tryNode[at] = n;
+    this.#tryPos[at] = p;
+    this.#tryStage[at] = stage;
+    this.#tryCaps[at] = caps;
   }
 
   // Fills `values` from the captured segments (and, for a multi wildcard, the rest of the path
