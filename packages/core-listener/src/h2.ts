@@ -10,11 +10,12 @@
  * the handshake, or the 24-byte client preface `PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n`). HTTP/1 gets
  * the connection back with the peeked bytes replayed in front ({@link ReplayConn}); HTTP/2 gets
  * it wrapped as a `Duplex` ({@link connDuplex}) that is handed to a `node:http2` server with
- * `emit('connection', duplex)` — the pattern node documents for sockets accepted elsewhere. On
- * Node.js a TLS connection of the node:net backend that negotiated `h2` skips the duplex: its
- * `TLSSocket`, nothing read from it yet, is handed over itself (Go's `TLSNextProto`), and
- * nghttp2 reads it natively. Bun's sockets are not node sockets, an h2c connection's preface has
- * been read, and PINGs are timed from reads: those keep the duplex.
+ * `emit('connection', duplex)` — the pattern node documents for sockets accepted elsewhere. A
+ * TLS connection of the node:net backend (on Node or on Bun) that negotiated `h2` skips the
+ * duplex: its `TLSSocket`, nothing read from it yet, is handed over itself (Go's
+ * `TLSNextProto`), and the runtime's http2 reads it natively. `Bun.listen` sockets are not node
+ * sockets, an h2c connection's preface has been read, and PINGs are timed from reads: those keep
+ * the duplex.
  *
  * Invariants: a peeked connection holds at most {@link prefaceLength} bytes before deciding,
  * and is closed if nothing decides it within the read-header timeout (or 10 s); every session
@@ -242,11 +243,6 @@ function peek(c: ConnWithExtras, tls: boolean, timeout: number, native: boolean)
   });
 }
 
-// Resolves when every write is done, rejects with the first failure; observes them all.
-async function allDone(writes: Promise<void>[]): Promise<void> {
-  await Promise.all(writes);
-}
-
 // Bun's node:http2 writes each frame on its own, synchronously: those are gathered per turn.
 const gatherFrames = typeof (globalThis as { Bun?: unknown }).Bun !== 'undefined';
 
@@ -274,7 +270,7 @@ export function connDuplex(c: Conn, front: Uint8Array[], onRead?: () => void): D
   let batch: Uint8Array[] = [];
   let batchBytes = 0;
   let scheduled = false;
-  let draining: Promise<void> | undefined;
+  let draining: Promise<unknown> | undefined;
   // Session callbacks held until the batch their frames went out in is written.
   let waiting: ((err?: Error | null) => void)[] = [];
   const release = (cbs: ((err?: Error | null) => void)[], err?: Error): void => {
@@ -334,7 +330,9 @@ export function connDuplex(c: Conn, front: Uint8Array[], onRead?: () => void): D
       release(cbs);
       return;
     }
-    const p = unfinished.length === 1 ? (unfinished[0] as Promise<void>) : allDone(unfinished);
+    // Promise.all observes every write, and rejects with the first failure.
+    const p: Promise<unknown> =
+      unfinished.length === 1 ? (unfinished[0] as Promise<void>) : Promise.all(unfinished);
     draining = p;
     p.then(
       () => {
@@ -723,36 +721,19 @@ export class H2Hub {
       startHTTP1(withAttach(rc, conn as ConnWithExtras, p.front));
       return;
     }
-    if (p.native !== undefined) this.#serveNative(conn, ctx, p.native);
-    else this.serveH2(conn, ctx, p.front);
-  }
-
-  // HTTP/2 on a TLS socket nothing has read from yet: the session reads and writes it natively.
-  #serveNative(conn: Conn, ctx: Context, socket: TLSSocket): void {
-    if (this.#closing) {
-      conn.close();
-      this.host.onConnGone();
+    if (p.native === undefined) {
+      this.serveH2(conn, ctx, p.front);
       return;
     }
+    const socket = p.native;
     // A server-side TLS socket made outside a tls.Server keeps `secureConnecting` true after its
     // handshake, and node's session waits for a 'secureConnect' that never comes (Node 20).
     (socket as unknown as { secureConnecting: boolean }).secureConnecting = false;
-    this.#pendingSession = { conn, ctx };
-    this.#server.emit('connection', socket);
-    if (this.#pendingSession !== undefined) {
-      this.#pendingSession = undefined;
-      conn.close();
-      this.host.onConnGone();
-    }
+    this.#startSession(conn, ctx, () => socket);
   }
 
   /** Serves HTTP/2 on `conn`, whose first bytes `front` were already read. */
   serveH2(conn: Conn, ctx: Context, front: Uint8Array[]): void {
-    if (this.#closing) {
-      conn.close();
-      this.host.onConnGone();
-      return;
-    }
     let h: H2Conn | undefined;
     // The time of the last read matters only to the PING timer: no clock read per chunk without.
     const onRead =
@@ -761,17 +742,29 @@ export class H2Hub {
             if (h !== undefined) h.lastRead = Date.now();
           }
         : undefined;
-    const d = connDuplex(conn, front, onRead);
+    h = this.#startSession(conn, ctx, () => connDuplex(conn, front, onRead));
+  }
+
+  // Hands what `open` returns — the connection's own TLS socket, or a duplex over it — to the
+  // node:http2 server, whose 'session' handler picks up `conn` and `ctx`. Returns the
+  // connection's H2Conn, or undefined when it was closed instead (shutting down, or no session).
+  #startSession(conn: Conn, ctx: Context, open: () => Duplex | TLSSocket): H2Conn | undefined {
+    if (this.#closing) {
+      conn.close();
+      this.host.onConnGone();
+      return undefined;
+    }
     this.#pendingSession = { conn, ctx };
-    this.#server.emit('connection', d);
+    this.#server.emit('connection', open());
     if (this.#pendingSession !== undefined) {
       // The runtime did not start a session synchronously: nothing to serve.
       this.#pendingSession = undefined;
       conn.close();
       this.host.onConnGone();
-      return;
+      return undefined;
     }
-    for (const c of this.#conns) if (c.conn === conn) h = c;
+    for (const c of this.#conns) if (c.conn === conn) return c;
+    return undefined;
   }
 
   /** @internal A session closed. */
