@@ -107,3 +107,4 @@ export {
   type TLSOptions,
 } from './tls.ts';
 export { escapePath, parseRequestURI, RequestURL, URLError } from './url.ts';
+export { utf8Length } from './utf8.ts';

@@ -4,7 +4,11 @@ const nativeByteLength: ((s: string, encoding: 'utf8') => number) | undefined = 
   globalThis as { Buffer?: { byteLength?: (s: string, encoding: 'utf8') => number } }
 ).Buffer?.byteLength;
 
-/** The UTF-8 length of `s`, without encoding it (a lone surrogate counts as U+FFFD, 3 bytes). */
+/**
+ * The number of bytes `s` takes in UTF-8 — what `ResponseWriter.write(s)` puts on the wire —
+ * counted without encoding it; a lone surrogate counts as U+FFFD (3 bytes), as encoders write
+ * it. For a `Content-Length` of a text body. Go: `len(s)` of a Go string holding that text.
+ */
 export function utf8Length(s: string): number {
   // Long strings: the runtime's native count (simdutf in Bun and Node) beats any JS loop.
   if (s.length > 256 && nativeByteLength !== undefined) return nativeByteLength(s, 'utf8');

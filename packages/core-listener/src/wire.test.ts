@@ -411,6 +411,8 @@ describe('text bodies are counted in UTF-8 bytes', () => {
     ['\u{1F600}', 4], // a surrogate pair is one 4-byte code point
     ['\ud800', 3], // a lone surrogate is sent as U+FFFD, 3 bytes (what TextEncoder does)
     ['a\udc00b', 5],
+    // Past 256 code units the runtime's native count takes over; it must agree.
+    [`${'x'.repeat(300)}\u00e9\u20ac\u{1F600}\ud800`, 300 + 2 + 3 + 4 + 3],
   ];
   test.each(rows)('%p → %p', async (text, bytes) => {
     expect(utf8Length(text)).toBe(bytes);

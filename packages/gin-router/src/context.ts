@@ -18,6 +18,7 @@ import {
   Context as HTTPContext,
   type ResponseWriter as HTTPResponseWriter,
   type Request,
+  utf8Length,
 } from '@servehttp/core-listener';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import {
@@ -72,7 +73,7 @@ import {
   sprintf,
   writeContentType,
 } from './render.ts';
-import { ResponseWriter, utf8Length } from './response-writer.ts';
+import { ResponseWriter } from './response-writer.ts';
 import { type FileSystem, serveFile, serveFrom } from './static.ts';
 import type { Param } from './tree.ts';
 import { queryUnescape } from './tree.ts';

@@ -7,7 +7,7 @@ import {
 } from '@servehttp/core-listener';
 import { ResponseRecorder } from '@servehttp/core-listener/httptest';
 import './gin.test-util.ts';
-import { ErrHijackAlreadyWritten, ResponseWriter, utf8Length } from './response-writer.ts';
+import { ErrHijackAlreadyWritten, ResponseWriter } from './response-writer.ts';
 
 // gin response_writer_test.go, row by row.
 describe('ResponseWriter (gin response_writer_test.go)', () => {
@@ -133,20 +133,5 @@ describe('ResponseWriter (gin response_writer_test.go)', () => {
     expect(hijacked).toBe(row.ok);
     // Hijack itself marks the writer written, so the engine sends no header afterwards.
     expect(w.written).toBe(true);
-  });
-});
-
-describe('utf8Length', () => {
-  const rows: [string, number][] = [
-    ['', 0],
-    ['abc', 3],
-    ['é', 2],
-    ['€', 3],
-    ['🧡', 4],
-    ['\ud800', 3], // a lone surrogate is encoded as U+FFFD, 3 bytes
-  ];
-  test.each(rows)('%j → %d', (s, n) => {
-    expect(utf8Length(s)).toBe(n);
-    expect(new TextEncoder().encode(s).length).toBe(n);
   });
 });

@@ -12,6 +12,7 @@ import {
   type ResponseWriter as HTTPResponseWriter,
   ResponseController,
   type Unwrapper,
+  utf8Length,
 } from '@servehttp/core-listener';
 import { debugPrint } from './mode.ts';
 
@@ -19,26 +20,6 @@ const noWritten = -1;
 
 /** Thrown by `hijack()` after body bytes were written. gin: `errHijackAlreadyWritten`. */
 export const ErrHijackAlreadyWritten: Error = new Error('gin: response body already written');
-
-/** Counts the UTF-8 bytes of a string without encoding it. */
-export function utf8Length(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 2;
-        i++;
-        continue;
-      }
-      n += 2;
-    } else n += 2;
-  }
-  return n;
-}
 
 /**
  * The writer handlers see as `c.writer`. It is a servehttp `ResponseWriter` (so it can be passed

@@ -2,8 +2,7 @@
  * Small helpers the middleware share: Go's `http.Error`, option checks that throw
  * {@link MiddlewareOptionError}, and a byte count for strings that does not encode them.
  */
-import { Buffer } from 'node:buffer';
-import type { Header, ResponseWriter } from '@servehttp/core-listener';
+import { type Header, type ResponseWriter, utf8Length } from '@servehttp/core-listener';
 import { MiddlewareOptionError } from './errors.ts';
 
 /**
@@ -22,15 +21,7 @@ export function httpError(w: ResponseWriter, message: string, code: number): voi
 
 /** UTF-8 length of a chunk; strings are measured, never encoded (no copy per write). */
 export function byteLength(chunk: string | Uint8Array): number {
-  if (typeof chunk !== 'string') return chunk.length;
-  // ASCII fast path: for short ASCII bodies a char loop beats the native call's overhead.
-  const n = chunk.length;
-  if (n < 64) {
-    let i = 0;
-    while (i < n && chunk.charCodeAt(i) < 0x80) i++;
-    if (i === n) return n;
-  }
-  return Buffer.byteLength(chunk, 'utf8');
+  return typeof chunk === 'string' ? utf8Length(chunk) : chunk.length;
 }
 
 /** Throws unless `v` is an integer in [min, max]; `what` names the option in the message. */
