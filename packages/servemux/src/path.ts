@@ -80,20 +80,22 @@ export function isCleanPath(p: string): boolean {
   let start = 1;
   for (let i = 1; i <= n; i++) {
     if (i !== n && p.charCodeAt(i) !== SLASH) continue;
-    const len = i - start;
-    if (len === 0) {
-      // An empty element is fine only as the trailing slash (or the root itself).
-      if (i !== n) return false;
-    } else if (
-      len <= 2 &&
-      p.charCodeAt(start) === DOT &&
-      (len === 1 || p.charCodeAt(start + 1) === DOT)
-    ) {
-      return false;
-    }
+    if (!cleanElement(p, start, i, n)) return false;
     start = i + 1;
   }
   return true;
+}
+
+// Whether the element p[start, end) of a path of length n can stay as it is: not `.` or `..`,
+// and empty only as the trailing slash (or the root itself).
+function cleanElement(p: string, start: number, end: number, n: number): boolean {
+  const len = end - start;
+  if (len === 0) return end === n;
+  return !(
+    len <= 2 &&
+    p.charCodeAt(start) === DOT &&
+    (len === 1 || p.charCodeAt(start + 1) === DOT)
+  );
 }
 
 // Code units Go's `shouldEscape(c, encodePath)` leaves alone: the unreserved ones and `$&+,/:;=@`.
@@ -121,16 +123,7 @@ export function isPlainCleanPath(p: string): boolean {
         continue;
       }
     }
-    const len = i - start;
-    if (len === 0) {
-      if (i !== n) return false;
-    } else if (
-      len <= 2 &&
-      p.charCodeAt(start) === DOT &&
-      (len === 1 || p.charCodeAt(start + 1) === DOT)
-    ) {
-      return false;
-    }
+    if (!cleanElement(p, start, i, n)) return false;
     start = i + 1;
   }
   return true;
