@@ -369,12 +369,17 @@ export class StreamConn implements Conn {
    * match (Go does the same: `TLSNextProto["h2"]` receives the `*tls.Conn`).
    */
   handoff: ((socket: TLSSocket) => boolean) | undefined;
+  // The Bun socket under this connection, which the runtime's http2 may write to itself; and
+  // who is told when it drains, once lent.
+  #native: unknown;
+  #onLentDrain: (() => void) | undefined;
 
-  constructor(raw: RawSocket, local: Addr, remote: Addr, hwm: number) {
+  constructor(raw: RawSocket, local: Addr, remote: Addr, hwm: number, native?: unknown) {
     this.#raw = raw;
     this.localAddr = local;
     this.remoteAddr = remote;
     this.#hwm = hwm;
+    this.#native = native;
     this.closed = new Promise((resolve) => {
       this.#markClosed = resolve;
     });
@@ -405,6 +410,19 @@ export class StreamConn implements Conn {
       r.onChunk(c);
     }
     if (this.#eof && this.#chunks.length === 0 && this.#receiver === r) r.onEnd();
+  }
+
+  /**
+   * Lends the backend's own socket for writing (Bun): Bun's http2 session writes its frames
+   * straight to a native socket it is given as `_handle`, where through a JavaScript stream each
+   * response became a buffer in the heap and a 64 KiB response cost twice the CPU. Returns
+   * undefined when there is no such socket or writes of this connection are still queued (they
+   * would be overtaken); otherwise `onDrain` is called whenever the socket can take more.
+   */
+  lendWrites(onDrain: () => void): unknown {
+    if (this.#native === undefined || this.#pending.length > 0 || this.#isClosed) return undefined;
+    this.#onLentDrain = onDrain;
+    return this.#native;
   }
 
   /** Whether reading is paused (by backpressure or {@link StreamConn.pauseReading}). */
@@ -484,6 +502,7 @@ export class StreamConn implements Conn {
       this.#pending.shift();
       p.resolve();
     }
+    this.#onLentDrain?.();
   }
 
   /** Backend: the socket is gone. */
@@ -499,6 +518,8 @@ export class StreamConn implements Conn {
     this.#receiver?.onEnd();
     for (const p of this.#pending) p.resolve();
     this.#pending = [];
+    this.#native = undefined;
+    this.#onLentDrain = undefined;
     open.conns--;
     this.#markEnded();
     this.#markClosed();
@@ -632,7 +653,13 @@ function bunListen(
   const socketHandlers = {
     open(s: import('bun').Socket<Data>) {
       const [local, remote] = addrs(s);
-      const conn = new StreamConn(bunRaw(s as import('bun').Socket<unknown>), local, remote, hwm);
+      const conn = new StreamConn(
+        bunRaw(s as import('bun').Socket<unknown>),
+        local,
+        remote,
+        hwm,
+        s,
+      );
       s.data = { conn, first: false };
       queue.push(conn);
     },
@@ -674,7 +701,13 @@ function bunListen(
           upgradeTLS(o: unknown): [unknown, import('bun').Socket<Data>];
         }
       ).upgradeTLS({ tls: tls?.bun, socket: tlsHandlers, data });
-      const conn = new StreamConn(bunRaw(ts as import('bun').Socket<unknown>), local, remote, hwm);
+      const conn = new StreamConn(
+        bunRaw(ts as import('bun').Socket<unknown>),
+        local,
+        remote,
+        hwm,
+        ts,
+      );
       data.conn = conn;
       s.data.conn = conn;
       queue.push(conn);
