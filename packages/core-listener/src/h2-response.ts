@@ -22,7 +22,15 @@
  */
 import type { ServerHttp2Stream } from 'node:http2';
 import { ErrBodyNotAllowed, ErrContentLength } from './errors.ts';
-import { canonicalHeaderKey, Header, TrailerPrefix } from './header.ts';
+import {
+  canonicalHeaderKey,
+  fieldValues,
+  Header,
+  type HeaderBorrower,
+  headerFields,
+  lendHeader,
+  TrailerPrefix,
+} from './header.ts';
 import {
   bodyAllowedForStatus,
   checkWriteHeaderCode,
@@ -69,16 +77,20 @@ export interface H2StreamOwner {
  * Implements {@link Flusher} and {@link DeadlineSetter}; not `Hijacker` (HTTP/2 has no
  * connection to hand over: `ResponseController.hijack()` throws `ErrNotSupported`, as Go's does).
  */
-export class H2ResponseWriter implements ResponseWriter, Flusher, DeadlineSetter {
+export class H2ResponseWriter implements ResponseWriter, Flusher, DeadlineSetter, HeaderBorrower {
   readonly #stream: ServerHttp2Stream;
   readonly #owner: H2StreamOwner;
   readonly #head: boolean;
   #header: Header | undefined;
+  // The header as it was at writeHeader: the live one, lent (see lendHeader), until the handler
+  // changes it before the HEADERS frame is out; then the copy it got back.
   #snap: Header | undefined;
   #status = 0;
   #sentHeader = false;
   #ended = false;
-  #buf: Part[] = [];
+  // The buffered body: most responses are one write, kept as it is; an array only past that.
+  #one: Part | undefined;
+  #more: Part[] | undefined;
   #buffered = 0;
   #declared = -1;
   #written = 0;
@@ -102,6 +114,14 @@ export class H2ResponseWriter implements ResponseWriter, Flusher, DeadlineSetter
     return this.#header;
   }
 
+  /**
+   * For {@link Header} only: the handler changed the header after writeHeader and before the
+   * HEADERS frame left, so the frame is built from this copy (Go clones at WriteHeader).
+   */
+  headerLoanReturned(before: Header): void {
+    this.#snap = before;
+  }
+
   /** Whether a final status was recorded (1xx excluded). */
   get wroteHeader(): boolean {
     return this.#status !== 0;
@@ -122,7 +142,7 @@ export class H2ResponseWriter implements ResponseWriter, Flusher, DeadlineSetter
     if (code >= 100 && code <= 199 && code !== 101) {
       if (this.gone) return;
       const h: Record<string, string | string[]> = { ':status': String(code) };
-      if (this.#header !== undefined) addFields(h, this.#header);
+      if (this.#header !== undefined) addFields(h, this.#header, false);
       try {
         this.#stream.additionalHeaders(h);
       } catch (err) {
@@ -131,7 +151,11 @@ export class H2ResponseWriter implements ResponseWriter, Flusher, DeadlineSetter
       return;
     }
     this.#status = code;
-    if (this.#header !== undefined && this.#header.size > 0) this.#snap = this.#header.clone();
+    const h = this.#header;
+    if (h !== undefined && h.size > 0) {
+      this.#snap = h;
+      lendHeader(h, this);
+    }
   }
 
   /**
@@ -151,9 +175,10 @@ export class H2ResponseWriter implements ResponseWriter, Flusher, DeadlineSetter
     this.#written += n;
     if (this.#declared >= 0 && this.#written > this.#declared) throw ErrContentLength;
     if (!this.#sentHeader) {
-      const cl = this.#snap?.get('Content-Length') ?? '';
+      const cl = this.#snap === undefined ? '' : this.#snap.get('Content-Length');
       if (cl !== '' && /^\d+$/.test(cl) && this.#written > Number(cl)) throw ErrContentLength;
-      this.#buf.push(chunk);
+      if (this.#one === undefined) this.#one = chunk;
+      else (this.#more ??= []).push(chunk);
       this.#buffered += n;
       if (this.#buffered <= h2BufferSize) return;
       // A second write before the microtask: commit now, so writes meet backpressure.
@@ -212,29 +237,34 @@ export class H2ResponseWriter implements ResponseWriter, Flusher, DeadlineSetter
     this.#sentHeader = true;
     if (this.gone) return;
     this.#owner.finalResponse();
-    const snap = this.#snap ?? new Header();
+    const snap = this.#snap;
+    // The frame is built now: the header is the handler's again.
+    if (snap !== undefined && snap === this.#header) lendHeader(snap, undefined);
     const status = this.#status;
     const h: Record<string, string | string[]> = { ':status': String(status) };
-    let clen = snap.get('Content-Length');
+    let clen = first(snap, 'Content-Length');
     if (clen !== '') {
       if (/^\d+$/.test(clen)) this.#declared = Number(clen);
       else clen = '';
-      snap.delete('Content-Length');
     }
     const allowed = bodyAllowedForStatus(status);
     const known = this.#handlerDone && !this.#overflowed;
     if (clen === '' && known && allowed && (size > 0 || !this.#head)) clen = String(size);
-    if (!snap.has('Content-Type') && snap.get('Content-Encoding') === '' && allowed && size > 0) {
+    if (
+      allowed &&
+      size > 0 &&
+      first(snap, 'Content-Type') === '' &&
+      first(snap, 'Content-Encoding') === ''
+    ) {
       h['content-type'] = sniff(body);
     }
-    if (!snap.has('Date')) h.date = httpDate();
-    for (const v of snap.values('Trailer')) this.#declareTrailers(v);
-    const conn = snap.get('Connection');
-    if (conn !== '') {
-      snap.delete('Connection');
+    if (snap === undefined || fieldValues(snap, 'Date') === undefined) h.date = httpDate();
+    if (snap !== undefined) {
+      for (const v of fieldValues(snap, 'Trailer') ?? []) this.#declareTrailers(v);
+      const conn = first(snap, 'Connection');
       if (conn.toLowerCase() === 'close') this.#owner.closeAfterStream();
+      addFields(h, snap, true);
     }
-    addFields(h, snap);
     if (clen !== '') h['content-length'] = clen;
     if (this.#handlerDone) this.#promoteTrailers();
     const endStream =
@@ -273,12 +303,15 @@ export class H2ResponseWriter implements ResponseWriter, Flusher, DeadlineSetter
 
   // The buffered body as one part: text joined as text, anything else as one byte array.
   #takeBuffer(): Part {
-    const parts = this.#buf;
-    if (parts.length === 0) return emptyBytes;
-    this.#buf = [];
+    const one = this.#one;
+    if (one === undefined) return emptyBytes;
+    const more = this.#more;
+    this.#one = undefined;
+    this.#more = undefined;
     const n = this.#buffered;
     this.#buffered = 0;
-    if (parts.length === 1) return parts[0] as Part;
+    if (more === undefined) return one;
+    const parts = [one, ...more];
     let text = true;
     for (const p of parts) if (typeof p !== 'string') text = false;
     if (text) return parts.join('');
@@ -367,6 +400,9 @@ export class H2ResponseWriter implements ResponseWriter, Flusher, DeadlineSetter
   #promoteTrailers(): void {
     const h = this.#header;
     if (h === undefined) return;
+    let any = false;
+    for (const k of headerFields(h).names) if (k.startsWith(TrailerPrefix)) any = true;
+    if (!any) return;
     for (const [k, vs] of h) {
       if (!k.startsWith(TrailerPrefix)) continue;
       const name = canonicalHeaderKey(k.slice(TrailerPrefix.length));
@@ -416,13 +452,37 @@ export function resetInternal(stream: ServerHttp2Stream): void {
   if (!stream.closed && !stream.destroyed) stream.destroy(new Error('http2: stream reset'));
 }
 
+// The first value of a canonical field, '' when absent (Go's Header.Get).
+function first(h: Header | undefined, canonicalKey: string): string {
+  return h === undefined ? '' : (fieldValues(h, canonicalKey)?.[0] ?? '');
+}
+
+// Lower-case field names as the response heads use them: the same few names come back on every
+// response, and lowering each anew was a string per field per response.
+const lowerNames = new Map<string, string>();
+
+function lower(name: string): string {
+  let l = lowerNames.get(name);
+  if (l === undefined) {
+    l = name.toLowerCase();
+    // Bounded: names a handler makes up per request must not grow it without end.
+    if (lowerNames.size >= 512) lowerNames.clear();
+    lowerNames.set(name, l);
+  }
+  return l;
+}
+
 // Copies a header into node's field object: lower-case names, several values as an array,
-// HTTP/2's forbidden connection fields and `Trailer:` keys left out.
-function addFields(out: Record<string, string | string[]>, h: Header): void {
-  for (const [k, vs] of h) {
+// HTTP/2's forbidden connection fields and `Trailer:` keys left out, and Content-Length too
+// when the caller sets it itself (`final`).
+function addFields(out: Record<string, string | string[]>, h: Header, final: boolean): void {
+  const { names, values } = headerFields(h);
+  for (let i = 0; i < names.length; i++) {
+    const k = names[i] as string;
+    const vs = values[i] as readonly string[];
     if (vs.length === 0 || k.startsWith(TrailerPrefix)) continue;
-    const name = k.toLowerCase();
-    if (connectionFields.has(name)) continue;
+    const name = lower(k);
+    if (connectionFields.has(name) || (final && name === 'content-length')) continue;
     if (name === 'te' && !(vs.length === 1 && vs[0] === 'trailers')) continue;
     out[name] = vs.length === 1 ? (vs[0] as string) : [...vs];
   }

@@ -317,6 +317,62 @@ describe.each(backends)('%s backend', (backend) => {
     c.sock.destroy();
   });
 
+  // Go (serverConn.wroteFrame): once the response has ended, a stream whose client side is still
+  // open (stateOpen) is reset with NO_ERROR so the client stops sending its body; one the client
+  // had already ended (END_STREAM on its HEADERS) is simply done, with no RST_STREAM.
+  const unreadRows = [
+    { name: 'GET, END_STREAM on HEADERS', method: 'GET', endStream: true, rst: undefined },
+    { name: 'POST, body still open and never read', method: 'POST', endStream: false, rst: 0 },
+  ];
+  for (const row of unreadRows) {
+    test(`after the response: ${row.name} → RST_STREAM ${row.rst ?? 'none'}`, async () => {
+      const d = await dual((w) => void w.write('ok'), backend);
+      const c = await rawH2(d.plainPort);
+      const fields = getFields('/');
+      fields[0] = [':method', row.method];
+      const END_HEADERS = 0x4;
+      c.send(frame(F.HEADERS, END_HEADERS | (row.endStream ? 0x1 : 0), 1, hpack(fields)));
+      const ended = (s: import('./h2.test-util.ts').RawSeen): boolean =>
+        s.frames.some((f) => f.stream === 1 && (f.flags & 0x1) !== 0 && f.type !== F.RST_STREAM);
+      expect(await c.until(ended, 2000)).toBe(true);
+      // A reset, when Go sends one, follows the last frame of the response at once.
+      await c.until((s) => s.rst.has(1), 200);
+      expect(c.seen.rst.get(1)).toBe(row.rst);
+      c.sock.destroy();
+    });
+  }
+
+  test('a client that stops reading: 16 MiB waits in the socket, then arrives whole and in order', async () => {
+    const part = 64 * 1024;
+    const parts = 256;
+    const whole = new Uint8Array(part * parts);
+    for (let i = 0; i < parts; i++) whole.fill(i % 251, i * part, (i + 1) * part);
+    // One write: after it nothing but the socket's drain can move the rest along.
+    const d = await dual((w) => void w.write(whole), backend);
+    // Windows wide open, so only the socket can hold the server back.
+    const wide = 1 << 30;
+    const settings = Buffer.alloc(6);
+    settings.writeUInt16BE(4, 0); // SETTINGS_INITIAL_WINDOW_SIZE
+    settings.writeUInt32BE(wide, 2);
+    const c = await rawH2(d.plainPort, settings);
+    const inc = Buffer.alloc(4);
+    inc.writeUInt32BE(wide - 65535, 0);
+    c.send(frame(F.WINDOW_UPDATE, 0, 0, inc));
+    c.sock.pause();
+    c.send(frame(F.HEADERS, 0x4 | 0x1, 1, hpack(getFields('/big'))));
+    await Bun.sleep(300);
+    c.sock.resume();
+    const done = (s: import('./h2.test-util.ts').RawSeen): boolean =>
+      s.frames.some((f) => f.stream === 1 && f.type === F.DATA && (f.flags & 0x1) !== 0);
+    expect(await c.until(done, 5000)).toBe(true);
+    const body = Buffer.concat(
+      c.seen.frames.filter((f) => f.stream === 1 && f.type === F.DATA).map((f) => f.payload),
+    );
+    expect(body.length).toBe(part * parts);
+    for (let i = 0; i < parts; i++) expect(body[i * part + part - 1]).toBe(i % 251);
+    c.sock.destroy();
+  });
+
   test('sendPingTimeout/pingTimeout: a silent peer is pinged, and closed when it does not answer', async () => {
     const d = await dual((w) => void w.write('ok'), backend, {
       http2: { sendPingTimeout: 100, pingTimeout: 150 },

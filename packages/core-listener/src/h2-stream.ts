@@ -52,18 +52,21 @@ export interface H2StreamConn {
 const NGHTTP2_NO_ERROR = 0;
 const NGHTTP2_FLOW_CONTROL_ERROR = 0x3;
 
-const owners = new WeakMap<http2.ServerHttp2Stream, H2Stream>();
+// The H2Stream serving a node stream, kept on the stream itself: a WeakMap's set, get and
+// delete per stream cost more than the property.
+const ownerKey = Symbol('servehttp.h2stream');
+type Owned = http2.ServerHttp2Stream & { [ownerKey]?: H2Stream | undefined };
 
 function onStreamClose(this: http2.ServerHttp2Stream): void {
-  const s = owners.get(this);
+  const s = (this as Owned)[ownerKey];
   if (s === undefined) return;
-  owners.delete(this);
+  (this as Owned)[ownerKey] = undefined;
   s.gone();
   s.conn.streamClosed();
 }
 
 function onStreamAborted(this: http2.ServerHttp2Stream): void {
-  owners.get(this)?.gone();
+  (this as Owned)[ownerKey]?.gone();
 }
 
 function onStreamError(): void {}
@@ -71,7 +74,9 @@ function onStreamError(): void {}
 // Go answers a request whose body was not read with RST_STREAM(NO_ERROR) once the response is
 // out (RFC 9113 §8.1), so the client stops sending.
 function onFinishUnread(this: http2.ServerHttp2Stream): void {
-  if (!this.closed && !this.readableEnded) this.close(NGHTTP2_NO_ERROR);
+  // `_readableState.ended`: the body's last frame arrived, though nobody read it.
+  const received = (this as { _readableState?: { ended?: boolean } })._readableState?.ended;
+  if (!this.closed && !this.readableEnded && received !== true) this.close(NGHTTP2_NO_ERROR);
 }
 
 // Go: stream.onReadTimeout — the body read fails; the handler may still answer.
@@ -111,6 +116,8 @@ export class H2Stream implements H2StreamOwner, ContextProvider {
   #readTimer: ReturnType<typeof setTimeout> | undefined;
   #writeTimer: ReturnType<typeof setTimeout> | undefined;
   #continued: boolean;
+  // The request's HEADERS carried END_STREAM: the client's side is closed already.
+  #bodyless: boolean;
 
   /** Builds the request and writer for a stream whose HEADERS just arrived. */
   constructor(
@@ -132,6 +139,7 @@ export class H2Stream implements H2StreamOwner, ContextProvider {
       const cl = headers['content-length'];
       contentLength = cl === undefined ? -1 : /^\d+$/.test(cl) ? Number(cl) : 0;
     }
+    this.#bodyless = ended;
     this.#continued = ended || String(headers.expect ?? '').toLowerCase() !== '100-continue';
     this.w = new H2ResponseWriter(stream, this, method);
     this.req = new Request({
@@ -143,7 +151,7 @@ export class H2Stream implements H2StreamOwner, ContextProvider {
       remoteAddr: conn.remote,
       contentLength,
       body: ended ? null : bodyOf(this),
-      ...(conn.tls !== undefined ? { tls: conn.tls } : {}),
+      tls: conn.tls,
       context: this,
     });
     // Go's serverHandler answers `OPTIONS *` itself on both protocols (globalOptionsHandler).
@@ -151,7 +159,7 @@ export class H2Stream implements H2StreamOwner, ContextProvider {
       method === 'OPTIONS' && path === '*' && !host.disableGeneralOptionsHandler
         ? globalOptions
         : host.handler;
-    owners.set(stream, this);
+    (stream as Owned)[ownerKey] = this;
     stream.on('aborted', onStreamAborted);
     stream.on('close', onStreamClose);
     stream.on('error', onStreamError);
@@ -244,7 +252,9 @@ export class H2Stream implements H2StreamOwner, ContextProvider {
     this.w.finish();
     this.#cancel?.(new Error('http2: handler returned'));
     const s = this.stream;
-    if (!s.readableEnded && !s.closed) s.once('finish', onFinishUnread);
+    // Go resets only a stream whose client side is still open (stateOpen): after a request with
+    // no body the RST_STREAM would be one more frame, and one more write, per request.
+    if (!this.#bodyless && !s.readableEnded && !s.closed) s.once('finish', onFinishUnread);
   }
 
   /** The handler threw: log it (not ErrAbortHandler) and reset the stream. Go: runHandler. */

@@ -74,6 +74,24 @@ const rows: Row[] = [
     headers: { 'x-a': '1', 'content-length': '4', 'content-type': 'text/plain; charset=utf-8' },
   },
   {
+    // Go's WriteHeader clones the header (h2: rws.snapHeader): what the handler changes later
+    // is not in the response, on either protocol.
+    name: 'the header is taken at writeHeader: later changes are not sent',
+    handler: (w) => {
+      w.header().set('X-A', '1');
+      w.header().set('Content-Type', 'application/json');
+      w.writeHeader(202);
+      w.header().set('X-A', '2');
+      w.header().set('X-B', '3');
+      w.header().del('Content-Type');
+      w.write('{}');
+    },
+    status: 202,
+    body: '{}',
+    headers: { 'x-a': '1', 'content-type': 'application/json', 'content-length': '2' },
+    absent: ['x-b'],
+  },
+  {
     name: 'Content-Type sniffed from the first bytes',
     handler: (w) => void w.write('<html><body>hi'),
     status: 200,
