@@ -476,7 +476,6 @@ class H2Conn implements H2StreamConn {
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   lastRead: number = Date.now();
-  idleSince: number = Date.now();
   #gone = false;
 
   constructor(hub: H2Hub, conn: Conn, session: http2.ServerHttp2Session, ctx: Context) {
@@ -543,7 +542,6 @@ class H2Conn implements H2StreamConn {
   }
 
   #armIdle(): void {
-    this.idleSince = Date.now();
     const host = this.#hub.host;
     const ms = host.idleTimeout || host.readTimeout;
     if (ms <= 0) return;
