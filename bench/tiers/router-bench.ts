@@ -72,27 +72,15 @@ type Lookup = (path: string) => string | undefined;
 
 function servemux(): Lookup {
   const t = new RoutingTree();
-  const h = { serveHTTP() {} };
+  // Each route's handler carries the route's gin spelling, read back as find-my-way's store is.
+  type Named = { serveHTTP(): void; route: string };
   for (const r of routes) {
     // Go's `/` matches every path; the root alone is `/{$}`.
     const p = r === '/' ? '/{$}' : r.replace(/:(\w+)/g, '{$1}').replace(/\*(\w+)/, '{$1...}');
+    const h: Named = { serveHTTP() {}, route: r };
     t.add(parsePattern(`GET ${p}`), h);
   }
-  const names = new Map<unknown, string>();
-  return (path) => {
-    const m = t.match('', 'GET', path);
-    if (m === undefined) return undefined;
-    let n = names.get(m);
-    if (n === undefined) {
-      n = m.pattern.str
-        .slice(4)
-        .replace('{$}', '')
-        .replace(/\{(\w+)\.\.\.\}/, '*$1')
-        .replace(/\{(\w+)\}/g, ':$1');
-      names.set(m, n);
-    }
-    return n;
-  };
+  return (path) => (t.match('', 'GET', path)?.handler as Named | undefined)?.route;
 }
 
 function ginRouter(): Lookup {
