@@ -111,3 +111,49 @@ describe.skipIf(!haveChromium)('the request-flow page in Chromium', () => {
     expect(consoleErrors).toEqual([]);
   });
 });
+
+// The same page over HTTPS, where Chromium negotiates h2: the event stream and the requests go
+// through servehttp's HTTP/2 side (on Bun, a session that writes to the connection's socket).
+describe.skipIf(!haveChromium)('the page over HTTPS and h2 in Chromium', () => {
+  let demo: RunningDemo;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    demo = await startDemo({}, '127.0.0.1', true);
+    browser = await chromium.launch({
+      executablePath,
+      args: ['--headless', '--no-sandbox', '--disable-background-networking'],
+      timeout: 15_000,
+    });
+  }, 20_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+  });
+
+  test('the page loads over h2, the event stream opens, a click draws its waterfall', async () => {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${demo.base}/`);
+    await page.waitForSelector('#live[data-state="open"]', { timeout: 5000 });
+    // An expression, evaluated in the page (this file is typed without the DOM).
+    const protocol = await page.evaluate<string>(
+      "performance.getEntriesByType('navigation')[0].nextHopProtocol",
+    );
+    expect(protocol).toBe('h2');
+    await page.click('[data-sample="hello"]');
+    await page.waitForSelector('details.flow[data-uri="/helloworld"]', { timeout: 5000 });
+    expect(
+      await page
+        .locator('details.flow[data-uri="/helloworld"]')
+        .first()
+        .getAttribute('data-status'),
+    ).toBe('200');
+    expect(await page.locator('#result').textContent()).toContain('200');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

@@ -6,12 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listen, Server } from '@servehttp/core-listener';
+import { testCertificate, testKey } from '@servehttp/core-listener/httptest';
 import { type App, type AppOptions, createApp } from './app.ts';
 import { openStore, type Store } from './store.ts';
 
 /** A demo served in this process. */
 export interface RunningDemo {
-  /** `http://127.0.0.1:PORT`. */
+  /** `http://127.0.0.1:PORT` (`https://` with `tls`). */
   base: string;
   /** The server. */
   server: Server;
@@ -34,10 +35,14 @@ export function tempDir(prefix = 'servehttp-demo-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Starts the demo in-process on `host:0` with a fresh data dir; `options` override defaults. */
+/**
+ * Starts the demo in-process on `host:0` with a fresh data dir; `options` override defaults.
+ * With `tls` it serves HTTPS with the test certificate, offering h2 and http/1.1 by ALPN.
+ */
 export async function startDemo(
   options: Partial<Omit<AppOptions, 'store'>> = {},
   host = '127.0.0.1',
+  tls = false,
 ): Promise<RunningDemo> {
   const dataDir = tempDir();
   const store = openStore(dataDir);
@@ -59,9 +64,13 @@ export async function startDemo(
     errorLog: () => {},
   });
   server.registerOnShutdown(() => app.flow.closeAll());
-  const l = await listen('tcp', `${host}:0`);
+  const l = await listen(
+    'tcp',
+    `${host}:0`,
+    tls ? { tls: { cert: testCertificate, key: testKey, alpnProtocols: ['h2', 'http/1.1'] } } : {},
+  );
   void server.serve(l).catch(() => {});
-  const base = `http://${String(l.addr())}`;
+  const base = `${tls ? 'https' : 'http'}://${String(l.addr())}`;
   return {
     base,
     server,

@@ -1,8 +1,10 @@
 // The request-flow stream: a client on /events receives one waterfall per request, with the
 // stages the seeds name, in the order the request met them, and times that nest.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import * as http2 from 'node:http2';
 import { connect, type Socket } from 'node:net';
 import type { ReadableStreamDefaultReader } from 'node:stream/web';
+import { testCertificate } from '@servehttp/core-listener/httptest';
 import { type RunningDemo, startDemo } from './demo.test-util.ts';
 import type { FlowEvent, Stage } from './flow.ts';
 
@@ -282,6 +284,48 @@ describe('the stream', () => {
     await (await fetch(`${demo.base}/hello/after`)).text();
     const ev = await stream.next((e) => e.uri === '/hello/after');
     expect(ev.uri).not.toBe('/events');
+  });
+});
+
+describe('over HTTP/2', () => {
+  // A browser's page and its event stream share one h2 connection, which is therefore never idle:
+  // a flow waiting for the connection to go idle was held for the 1 s fallback every time.
+  test('a flow is sent as its request ends, while the event stream keeps the connection busy', async () => {
+    const h2demo = await startDemo({}, '127.0.0.1', true);
+    const session = http2.connect(h2demo.base, { ca: testCertificate, servername: 'localhost' });
+    session.on('error', () => {});
+    try {
+      const events = session.request({ ':path': '/events' });
+      let buf = '';
+      const seen: { uri: string; at: number }[] = [];
+      events.setEncoding('utf8');
+      events.on('data', (chunk: string) => {
+        buf += chunk;
+        for (let end = buf.indexOf('\n\n'); end >= 0; end = buf.indexOf('\n\n')) {
+          const data = /^data: (.*)$/m.exec(buf.slice(0, end));
+          buf = buf.slice(end + 2);
+          if (data?.[1] !== undefined) {
+            seen.push({ uri: (JSON.parse(data[1]) as FlowEvent).uri, at: Date.now() });
+          }
+        }
+      });
+      const hello = session.request({ ':path': '/helloworld' });
+      hello.resume();
+      await new Promise<void>((resolve) => hello.on('end', () => resolve()));
+      const answered = Date.now();
+      const deadline = answered + 3000;
+      while (!seen.some((e) => e.uri === '/helloworld') && Date.now() < deadline) {
+        await Bun.sleep(5);
+      }
+      const ev = seen.find((e) => e.uri === '/helloworld');
+      expect(ev).toBeDefined();
+      // Well inside the 1 s the idle wait fell back to.
+      expect((ev?.at ?? deadline) - answered).toBeLessThan(800);
+      events.close();
+    } finally {
+      session.close();
+      await h2demo.close();
+    }
   });
 });
 

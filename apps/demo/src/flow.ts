@@ -15,7 +15,9 @@
  * | write | from the end of the trace to `connState` → `idle`/`closed`, which the server reports after the batch's bytes were handed to the socket |
  *
  * A finished trace waits on its {@link ConnRecord} until that `idle`/`closed` arrives (or 1 s,
- * for a connection that never goes idle), then becomes a {@link FlowEvent}. Times are
+ * for a connection that never goes idle), then becomes a {@link FlowEvent}. Over HTTP/2 it is
+ * sent at once, without `write`: a connection is idle only once all its streams are done, and
+ * the browser's own `/events` stream shares the connection, which had held every flow for 1 s. Times are
  * `performance.now()` milliseconds, sent relative to the request's first observed instant.
  * Pipelined requests share one `active` and one write (the server answers a batch in one write),
  * which the waterfall shows as it is.
@@ -134,6 +136,9 @@ interface Extra {
   route: string;
   requestId: string;
   clientIP: string;
+  // HTTP/2: the connection goes idle only when all its streams are done, and the page's own
+  // event stream is one of them; so there is no "written" moment to wait for.
+  h2: boolean;
 }
 
 /** The context key under which a connection's {@link ConnRecord} lives. */
@@ -240,6 +245,7 @@ export class FlowRecorder {
           route: '',
           requestId: '',
           clientIP: '',
+          h2: r.protoMajor === 2,
         });
       }
       return next.serveHTTP(w, r);
@@ -373,7 +379,7 @@ export class FlowRecorder {
       stages,
     };
     const rec = x?.conn;
-    if (rec === undefined) {
+    if (rec === undefined || x?.h2 === true) {
       this.#publish(event);
       return;
     }
