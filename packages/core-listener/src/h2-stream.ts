@@ -222,8 +222,9 @@ export class H2Stream implements H2StreamOwner, ContextProvider {
   /** The stream was reset or closed: writes are dropped, timers stop, the context is cancelled. */
   gone(): void {
     this.w.gone = true;
-    clearTimeout(this.#readTimer);
-    clearTimeout(this.#writeTimer);
+    // Most streams have no timers: a clearTimeout is still a call into the runtime's timers.
+    if (this.#readTimer !== undefined) clearTimeout(this.#readTimer);
+    if (this.#writeTimer !== undefined) clearTimeout(this.#writeTimer);
     this.#cancel?.(new Error('http2: stream closed'));
   }
 

@@ -567,7 +567,7 @@ class H2Conn implements H2StreamConn {
     raw: readonly string[] | undefined,
   ): void {
     if (this.streams++ === 0) {
-      clearTimeout(this.#idleTimer);
+      if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
       this.#hub.host.connState?.(this.conn, 'active');
     }
     this.#schedule(new H2Stream(this, stream, headers, flags, raw));
