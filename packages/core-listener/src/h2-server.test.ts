@@ -342,36 +342,53 @@ describe.each(backends)('%s backend', (backend) => {
     });
   }
 
-  test('a client that stops reading: 16 MiB waits in the socket, then arrives whole and in order', async () => {
-    const part = 64 * 1024;
-    const parts = 256;
-    const whole = new Uint8Array(part * parts);
-    for (let i = 0; i < parts; i++) whole.fill(i % 251, i * part, (i + 1) * part);
-    // One write: after it nothing but the socket's drain can move the rest along.
-    const d = await dual((w) => void w.write(whole), backend);
-    // Windows wide open, so only the socket can hold the server back.
-    const wide = 1 << 30;
-    const settings = Buffer.alloc(6);
-    settings.writeUInt16BE(4, 0); // SETTINGS_INITIAL_WINDOW_SIZE
-    settings.writeUInt32BE(wide, 2);
-    const c = await rawH2(d.plainPort, settings);
-    const inc = Buffer.alloc(4);
-    inc.writeUInt32BE(wide - 65535, 0);
-    c.send(frame(F.WINDOW_UPDATE, 0, 0, inc));
-    c.sock.pause();
-    c.send(frame(F.HEADERS, 0x4 | 0x1, 1, hpack(getFields('/big'))));
-    await Bun.sleep(300);
-    c.sock.resume();
-    const done = (s: import('./h2.test-util.ts').RawSeen): boolean =>
-      s.frames.some((f) => f.stream === 1 && f.type === F.DATA && (f.flags & 0x1) !== 0);
-    expect(await c.until(done, 5000)).toBe(true);
-    const body = Buffer.concat(
-      c.seen.frames.filter((f) => f.stream === 1 && f.type === F.DATA).map((f) => f.payload),
-    );
-    expect(body.length).toBe(part * parts);
-    for (let i = 0; i < parts; i++) expect(body[i * part + part - 1]).toBe(i % 251);
-    c.sock.destroy();
-  });
+  // Go: a graceful shutdown lets open streams finish; bytes already accepted for a client that
+  // is not reading are written out before the connection ends, never cut off.
+  const pausedRows = [
+    { name: '16 MiB waits in the socket, then arrives whole and in order', shutdown: false },
+    { name: 'the same while the server shuts down: whole, then GOAWAY', shutdown: true },
+    { name: 'the same over TLS', shutdown: false, tls: true },
+    { name: 'the same over TLS while the server shuts down', shutdown: true, tls: true },
+  ];
+  for (const row of pausedRows) {
+    test(`a client that stops reading: ${row.name}`, async () => {
+      const part = 64 * 1024;
+      const parts = 256;
+      const whole = new Uint8Array(part * parts);
+      for (let i = 0; i < parts; i++) whole.fill(i % 251, i * part, (i + 1) * part);
+      // One write: after it nothing but the socket's drain can move the rest along.
+      const d = await dual((w) => void w.write(whole), backend);
+      // Windows wide open, so only the socket can hold the server back.
+      const wide = 1 << 30;
+      const settings = Buffer.alloc(6);
+      settings.writeUInt16BE(4, 0); // SETTINGS_INITIAL_WINDOW_SIZE
+      settings.writeUInt32BE(wide, 2);
+      const tls = row.tls === true;
+      const c = await rawH2(tls ? d.tlsPort : d.plainPort, settings, tls);
+      const inc = Buffer.alloc(4);
+      inc.writeUInt32BE(wide - 65535, 0);
+      c.send(frame(F.WINDOW_UPDATE, 0, 0, inc));
+      c.sock.pause();
+      c.send(frame(F.HEADERS, 0x4 | 0x1, 1, hpack(getFields('/big'))));
+      await Bun.sleep(150);
+      const stopped = row.shutdown ? d.srv.shutdown() : undefined;
+      await Bun.sleep(150);
+      c.sock.resume();
+      const done = (s: import('./h2.test-util.ts').RawSeen): boolean =>
+        s.frames.some((f) => f.stream === 1 && f.type === F.DATA && (f.flags & 0x1) !== 0);
+      expect(await c.until(done, 5000)).toBe(true);
+      const body = Buffer.concat(
+        c.seen.frames.filter((f) => f.stream === 1 && f.type === F.DATA).map((f) => f.payload),
+      );
+      expect(body.length).toBe(part * parts);
+      for (let i = 0; i < parts; i++) expect(body[i * part + part - 1]).toBe(i % 251);
+      if (stopped !== undefined) {
+        expect(await c.until((s) => s.goaway !== undefined, 3000)).toBe(true);
+        await stopped;
+      }
+      c.sock.destroy();
+    });
+  }
 
   test('sendPingTimeout/pingTimeout: a silent peer is pinged, and closed when it does not answer', async () => {
     const d = await dual((w) => void w.write('ok'), backend, {

@@ -320,22 +320,36 @@ export interface RawSeen {
   bytes: number;
 }
 
-/** A raw h2c connection: sends the preface and an empty SETTINGS, then records every frame. */
+/**
+ * A raw h2c connection (h2 over TLS with ALPN when `tls`): sends the preface and SETTINGS, then
+ * records every frame.
+ */
 export async function rawH2(
   port: number,
   settings: Uint8Array = new Uint8Array(0),
+  tls = false,
 ): Promise<{
   sock: import('node:net').Socket;
   seen: RawSeen;
   send: (b: Uint8Array) => boolean;
   until: (pred: (s: RawSeen) => boolean, ms: number) => Promise<boolean>;
 }> {
-  const { connect } = await import('node:net');
-  const sock = connect({ port, host: '127.0.0.1' });
-  await new Promise<void>((resolve, reject) => {
-    sock.once('connect', resolve);
-    sock.once('error', reject);
-  });
+  let sock: import('node:net').Socket;
+  if (tls) {
+    const { connect } = await import('node:tls');
+    sock = connect({ port, host: '127.0.0.1', ALPNProtocols: ['h2'], rejectUnauthorized: false });
+    await new Promise<void>((resolve, reject) => {
+      sock.once('secureConnect', resolve);
+      sock.once('error', reject);
+    });
+  } else {
+    const { connect } = await import('node:net');
+    sock = connect({ port, host: '127.0.0.1' });
+    await new Promise<void>((resolve, reject) => {
+      sock.once('connect', resolve);
+      sock.once('error', reject);
+    });
+  }
   const seen: RawSeen = { frames: [], goaway: undefined, rst: new Map(), closed: false, bytes: 0 };
   let buf = Buffer.alloc(0);
   const waiters = new Set<() => void>();
