@@ -452,6 +452,9 @@ export function connDuplex(c: Conn, front: Uint8Array[], onRead?: () => void): D
 
 const NGHTTP2_ENHANCE_YOUR_CALM = 0xb;
 
+// How long a connection whose session closed may take to write out what is still queued for it.
+const sessionLinger = 30_000;
+
 // Go: serverConn.maxHeaderListSize — MaxHeaderBytes plus room for the per-field overhead HPACK
 // counts (32 bytes for each of ten typical fields).
 function maxHeaderListSize(maxHeaderBytes: number): number {
@@ -556,8 +559,18 @@ class H2Conn implements H2StreamConn {
     this.#gone = true;
     clearTimeout(this.#idleTimer);
     clearInterval(this.#pingTimer);
-    this.conn.close();
-    this.#hub.gone(this);
+    // What the session wrote may still be queued for a client that reads slowly: closing now
+    // threw it away (a graceful shutdown cut responses short). The connection ends after it, as
+    // Go's does once its last frame is in the kernel, and is closed when the peer closes or after
+    // `sessionLinger`; until then it counts as open, so a graceful shutdown waits for it.
+    const conn = this.conn;
+    conn.closeWrite();
+    const t = setTimeout(() => conn.close(), sessionLinger);
+    (t as { unref?: () => void }).unref?.();
+    void conn.closed.then(() => {
+      clearTimeout(t);
+      this.#hub.gone(this);
+    });
   }
 
   #onStream(
