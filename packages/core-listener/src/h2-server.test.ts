@@ -343,7 +343,10 @@ describe.each(backends)('%s backend', (backend) => {
   }
 
   // Go: a graceful shutdown lets open streams finish; bytes already accepted for a client that
-  // is not reading are written out before the connection ends, never cut off.
+  // is not reading are written out before the connection ends, never cut off. (Where the
+  // runtime's session writes to the socket itself — Bun's lent socket, node's own TLS socket —
+  // it drops what it still holds when destroyed: the session closes only once a PING sent after
+  // the response has come back, which this client answers as real ones do.)
   const pausedRows = [
     { name: '16 MiB waits in the socket, then arrives whole and in order', shutdown: false },
     { name: 'the same while the server shuts down gracefully', shutdown: true },
@@ -351,11 +354,6 @@ describe.each(backends)('%s backend', (backend) => {
     { name: 'the same over TLS while the server shuts down', shutdown: true, tls: true },
   ];
   for (const row of pausedRows) {
-    // A shutdown row holds only where the frames pass through our duplex (node backend, clear).
-    // Where the runtime's session writes to the socket itself (Bun's lent socket, node's own TLS
-    // socket), it drops the frames it still holds for a full socket when it is destroyed, and
-    // the tail of the response is lost: a known limit, see core-listener's README.
-    if (row.shutdown && (backend === 'bun' || row.tls === true)) continue;
     test(`a client that stops reading: ${row.name}`, async () => {
       const part = 64 * 1024;
       const parts = 256;
@@ -369,7 +367,7 @@ describe.each(backends)('%s backend', (backend) => {
       settings.writeUInt16BE(4, 0); // SETTINGS_INITIAL_WINDOW_SIZE
       settings.writeUInt32BE(wide, 2);
       const tls = row.tls === true;
-      const c = await rawH2(tls ? d.tlsPort : d.plainPort, settings, tls);
+      const c = await rawH2(tls ? d.tlsPort : d.plainPort, settings, tls, true);
       const inc = Buffer.alloc(4);
       inc.writeUInt32BE(wide - 65535, 0);
       c.send(frame(F.WINDOW_UPDATE, 0, 0, inc));

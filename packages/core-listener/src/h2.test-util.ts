@@ -322,12 +322,13 @@ export interface RawSeen {
 
 /**
  * A raw h2c connection (h2 over TLS with ALPN when `tls`): sends the preface and SETTINGS, then
- * records every frame.
+ * records every frame. With `pong` it answers PINGs as real clients do; without, it stays silent.
  */
 export async function rawH2(
   port: number,
   settings: Uint8Array = new Uint8Array(0),
   tls = false,
+  pong = false,
 ): Promise<{
   sock: import('node:net').Socket;
   seen: RawSeen;
@@ -373,6 +374,8 @@ export async function rawH2(
       if (seen.frames.length < 10_000) seen.frames.push(f);
       if (f.type === F.GOAWAY) seen.goaway = f.payload.readUInt32BE(4);
       if (f.type === F.RST_STREAM) seen.rst.set(f.stream, f.payload.readUInt32BE(0));
+      if (pong && f.type === F.PING && (f.flags & 0x1) === 0)
+        sock.write(frame(F.PING, 0x1, 0, f.payload));
     }
     wake();
   });

@@ -450,6 +450,7 @@ export function connDuplex(c: Conn, front: Uint8Array[], onRead?: () => void): D
   return d;
 }
 
+const NGHTTP2_NO_ERROR = 0;
 const NGHTTP2_ENHANCE_YOUR_CALM = 0xb;
 
 // How long a connection whose session closed may take to write out what is still queued for it.
@@ -475,6 +476,8 @@ class H2Conn implements H2StreamConn {
   streams = 0;
   #running = 0;
   #calmed = false;
+  #goingAway = false;
+  #closeScheduled = false;
   #waiting: H2Stream[] = [];
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
@@ -514,13 +517,59 @@ class H2Conn implements H2StreamConn {
     }
   }
 
-  /** Sends GOAWAY; open streams finish, then the session closes. Go: startGracefulShutdown. */
-  shutdown(): void {
+  /**
+   * Sends GOAWAY; open streams finish, then, once the client has read what they wrote, the session
+   * closes. `idle`: the connection has had no stream for the idle timeout, so nothing it wrote can
+   * still be waiting, and it closes without that wait (Go closes an idle one at once too).
+   * Go: startGracefulShutdown.
+   */
+  shutdown(idle = false): void {
     if (this.session.closed || this.session.destroyed) return;
+    if (idle) {
+      try {
+        this.session.close();
+      } catch {
+        this.session.destroy();
+      }
+      return;
+    }
+    if (this.#goingAway) return;
+    this.#goingAway = true;
     try {
-      this.session.close();
+      this.session.goaway(NGHTTP2_NO_ERROR);
     } catch {
       this.session.destroy();
+      return;
+    }
+    if (this.streams === 0) this.#closeWhenRead();
+  }
+
+  // A session drops the frames it still holds for a full socket when it is destroyed (both
+  // runtimes, where it writes to the socket itself): closed as soon as its streams were done, it
+  // cut the tail off a response to a client that reads slowly. A PING written after those frames
+  // is answered only once the client has read them all; the session closes then, or after
+  // `sessionLinger` for a client that stops reading or never answers.
+  #closeWhenRead(): void {
+    if (this.#closeScheduled) return;
+    this.#closeScheduled = true;
+    let done = false;
+    const close = (): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(t);
+      if (this.session.closed || this.session.destroyed) return;
+      try {
+        this.session.close();
+      } catch {
+        this.session.destroy();
+      }
+    };
+    const t = setTimeout(close, sessionLinger);
+    (t as { unref?: () => void }).unref?.();
+    try {
+      if (!this.session.ping(close)) close();
+    } catch {
+      close();
     }
   }
 
@@ -550,7 +599,7 @@ class H2Conn implements H2StreamConn {
     if (ms <= 0) return;
     clearTimeout(this.#idleTimer);
     this.#idleTimer = setTimeout(() => {
-      if (this.streams === 0) this.shutdown();
+      if (this.streams === 0) this.shutdown(true);
     }, ms);
   }
 
@@ -589,6 +638,7 @@ class H2Conn implements H2StreamConn {
   /** @internal H2StreamConn: a stream closed. */
   streamClosed(): void {
     if (--this.streams === 0) {
+      if (this.#goingAway) this.#closeWhenRead();
       this.#armIdle();
       this.#hub.host.connState?.(this.conn, 'idle');
       // Go: with keep-alives off (or shutting down), an HTTP/2 connection goes away once its
