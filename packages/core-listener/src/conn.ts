@@ -66,6 +66,9 @@ const pendingHighWaterMark = 64 * 1024;
 
 // How long a closing connection waits for the peer after sending FIN. Go: rstAvoidanceDelay.
 const rstAvoidanceDelay = 500;
+// How long a closing connection may take to hand the kernel what it still has queued for a client
+// that reads slowly (Go blocks in its final flush without a bound; this one has one).
+const closeFlushLimit = 30_000;
 
 function sleepUnref(ms: number): Promise<void> {
   return new Promise((resolve) => {
@@ -119,6 +122,8 @@ export class HTTPConn implements ResponseSink, ContextProvider {
   #outText = true;
   #closing = false;
   #writeClosed = false;
+  // The last socket write not yet taken whole, or undefined: what a close must wait for.
+  #lastWrite: Promise<void> | undefined;
   #hijacked = false;
 
   // The request being served: its body state and response, and its context if one was asked for.
@@ -328,9 +333,17 @@ export class HTTPConn implements ResponseSink, ContextProvider {
       return;
     }
     if (w === undefined) return;
-    return w.then(undefined, () => {
-      this.#closing = true;
-    });
+    const p = w.then(
+      () => {
+        if (this.#lastWrite === p) this.#lastWrite = undefined;
+      },
+      () => {
+        if (this.#lastWrite === p) this.#lastWrite = undefined;
+        this.#closing = true;
+      },
+    );
+    this.#lastWrite = p;
+    return p;
   }
 
   /** Logs through the server. */
@@ -399,7 +412,19 @@ export class HTTPConn implements ResponseSink, ContextProvider {
       finish();
       return;
     }
-    void Promise.race([this.#conn.closed, sleepUnref(rstAvoidanceDelay)]).then(finish);
+    // Go's closeWriteAndWait waits after its final flush has put everything in the kernel; a
+    // write still queued here (a close-delimited body no terminator follows) is waited for
+    // first, or closing would cut it off (an HTTP/1.0 reader that paused got nothing at all).
+    const queued = this.#lastWrite;
+    if (queued === undefined) {
+      void Promise.race([this.#conn.closed, sleepUnref(rstAvoidanceDelay)]).then(finish);
+      return;
+    }
+    void Promise.race([
+      this.#conn.closed,
+      queued.then(() => sleepUnref(rstAvoidanceDelay)),
+      sleepUnref(closeFlushLimit),
+    ]).then(finish);
   }
 
   // Runs requests for as long as input is there and handlers finish synchronously. Returns

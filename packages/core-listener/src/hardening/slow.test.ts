@@ -157,4 +157,31 @@ describe.each(backends)('%s backend: slow clients', (backend) => {
     while (!handlerDone && Date.now() < deadline) await Bun.sleep(10);
     expect(handlerDone).toBe(true);
   }, 10_000);
+
+  // Go's conn writes everything into the kernel before it half-closes and closes (finalFlush,
+  // closeWriteAndWait); here the bytes may still be queued in the process when the response ends,
+  // and the connection must not close under them.
+  const closeRows = [
+    { name: 'Connection: close', head: 'Connection: close\r\n', proto: 'HTTP/1.1' },
+    { name: 'HTTP/1.0 without keep-alive', head: '', proto: 'HTTP/1.0' },
+  ];
+  for (const row of closeRows) {
+    test(`a reader that pauses 1 s: 16 MiB then ${row.name} arrive whole before the close`, async () => {
+      const body = new Uint8Array(16 << 20).fill(0x78);
+      const port = await start(backend, (w) => void w.write(body));
+      const { s, closedAt } = await open(port);
+      let got = 0;
+      s.on('data', (d: Buffer) => {
+        got += d.length;
+      });
+      s.pause();
+      s.write(`GET /big ${row.proto}\r\nHost: x\r\n${row.head}\r\n`);
+      await Bun.sleep(1000);
+      s.resume();
+      await Promise.race([closedAt, Bun.sleep(5000)]);
+      // The head is a few hundred bytes; the body must be all there.
+      expect(got).toBeGreaterThan(body.length);
+      expect(got).toBeLessThan(body.length + 1024);
+    }, 10_000);
+  }
 });
