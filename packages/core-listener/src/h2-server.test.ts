@@ -393,6 +393,30 @@ describe.each(backends)('%s backend', (backend) => {
     });
   }
 
+  test('shutdown: GOAWAY names the last stream served; one opened after it is not served (Go ignores it)', async () => {
+    const served: string[] = [];
+    const d = await dual(async (w, r) => {
+      served.push(r.url.path);
+      await Bun.sleep(200);
+      w.write('ok');
+    }, backend);
+    const c = await rawH2(d.plainPort, new Uint8Array(0), false, true);
+    c.send(frame(F.HEADERS, 0x5, 1, hpack(getFields('/first'))));
+    await Bun.sleep(50);
+    const stopped = d.srv.shutdown();
+    expect(await c.until((s) => s.goaway !== undefined, 2000)).toBe(true);
+    const goaway = c.seen.frames.find((f) => f.type === F.GOAWAY);
+    expect(goaway?.payload.readUInt32BE(0)).toBe(1);
+    c.send(frame(F.HEADERS, 0x5, 3, hpack(getFields('/late'))));
+    await stopped;
+    expect(served).toEqual(['/first']);
+    // Stream 1 was answered in full.
+    expect(
+      c.seen.frames.some((f) => f.stream === 1 && f.type === F.DATA && (f.flags & 1) !== 0),
+    ).toBe(true);
+    c.sock.destroy();
+  });
+
   test('sendPingTimeout/pingTimeout: a silent peer is pinged, and closed when it does not answer', async () => {
     const d = await dual((w) => void w.write('ok'), backend, {
       http2: { sendPingTimeout: 100, pingTimeout: 150 },

@@ -451,6 +451,8 @@ export function connDuplex(c: Conn, front: Uint8Array[], onRead?: () => void): D
 }
 
 const NGHTTP2_NO_ERROR = 0;
+
+function ignoreError(): void {}
 const NGHTTP2_ENHANCE_YOUR_CALM = 0xb;
 
 // How long a connection whose session closed may take to write out what is still queued for it.
@@ -477,6 +479,8 @@ class H2Conn implements H2StreamConn {
   #running = 0;
   #calmed = false;
   #goingAway = false;
+  // The highest stream id the client has opened, announced as the last one served by GOAWAY.
+  #lastStreamId = 0;
   #closeScheduled = false;
   #waiting: H2Stream[] = [];
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -536,7 +540,7 @@ class H2Conn implements H2StreamConn {
     if (this.#goingAway) return;
     this.#goingAway = true;
     try {
-      this.session.goaway(NGHTTP2_NO_ERROR);
+      this.session.goaway(NGHTTP2_NO_ERROR, this.#lastStreamId);
     } catch {
       this.session.destroy();
       return;
@@ -553,16 +557,13 @@ class H2Conn implements H2StreamConn {
     if (this.#closeScheduled) return;
     this.#closeScheduled = true;
     let done = false;
+    // Destroyed, not closed: what is left are streams opened after the GOAWAY, which close()
+    // would wait for; they are reset. Everything served has been read by then.
     const close = (): void => {
       if (done) return;
       done = true;
       clearTimeout(t);
-      if (this.session.closed || this.session.destroyed) return;
-      try {
-        this.session.close();
-      } catch {
-        this.session.destroy();
-      }
+      if (!this.session.destroyed) this.session.destroy();
     };
     const t = setTimeout(close, sessionLinger);
     (t as { unref?: () => void }).unref?.();
@@ -628,6 +629,15 @@ class H2Conn implements H2StreamConn {
     flags: number,
     raw: readonly string[] | undefined,
   ): void {
+    const id = stream.id ?? 0;
+    if (this.#goingAway && id > this.#lastStreamId) {
+      // Opened after our GOAWAY named the last stream served: not served, as Go ignores it (the
+      // GOAWAY already told the client it may retry it elsewhere); the session's end resets it,
+      // and the shutdown does not wait for it.
+      stream.on('error', ignoreError);
+      return;
+    }
+    if (id > this.#lastStreamId) this.#lastStreamId = id;
     if (this.streams++ === 0) {
       if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
       this.#hub.host.connState?.(this.conn, 'active');
