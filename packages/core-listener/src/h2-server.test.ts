@@ -323,6 +323,13 @@ describe.each(backends)('%s backend', (backend) => {
   const unreadRows = [
     { name: 'GET, END_STREAM on HEADERS', method: 'GET', endStream: true, rst: undefined },
     { name: 'POST, body still open and never read', method: 'POST', endStream: false, rst: 0 },
+    {
+      name: 'POST, whole body sent (END_STREAM on DATA), never read',
+      method: 'POST',
+      endStream: false,
+      body: 'hello',
+      rst: undefined,
+    },
   ];
   for (const row of unreadRows) {
     test(`after the response: ${row.name} → RST_STREAM ${row.rst ?? 'none'}`, async () => {
@@ -331,7 +338,10 @@ describe.each(backends)('%s backend', (backend) => {
       const fields = getFields('/');
       fields[0] = [':method', row.method];
       const END_HEADERS = 0x4;
-      c.send(frame(F.HEADERS, END_HEADERS | (row.endStream ? 0x1 : 0), 1, hpack(fields)));
+      const head = frame(F.HEADERS, END_HEADERS | (row.endStream ? 0x1 : 0), 1, hpack(fields));
+      // The body in the same write as the head: it has arrived before the response ends.
+      const body = row.body === undefined ? [] : [frame(F.DATA, 0x1, 1, Buffer.from(row.body))];
+      c.send(Buffer.concat([head, ...body]));
       const ended = (s: import('./h2.test-util.ts').RawSeen): boolean =>
         s.frames.some((f) => f.stream === 1 && (f.flags & 0x1) !== 0 && f.type !== F.RST_STREAM);
       expect(await c.until(ended, 2000)).toBe(true);
@@ -360,7 +370,13 @@ describe.each(backends)('%s backend', (backend) => {
       const whole = new Uint8Array(part * parts);
       for (let i = 0; i < parts; i++) whole.fill(i % 251, i * part, (i + 1) * part);
       // One write: after it nothing but the socket's drain can move the rest along.
-      const d = await dual((w) => void w.write(whole), backend);
+      // The shutdown rows also run with an idle timeout shorter than the pause, whose timer is
+      // armed when the stream is done, while the client still has to read.
+      const d = await dual(
+        (w) => void w.write(whole),
+        backend,
+        row.shutdown ? { idleTimeout: 100 } : {},
+      );
       // Windows wide open, so only the socket can hold the server back.
       const wide = 1 << 30;
       const settings = Buffer.alloc(6);

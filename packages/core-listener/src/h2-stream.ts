@@ -70,9 +70,7 @@ function onStreamError(): void {}
 // Go answers a request whose body was not read with RST_STREAM(NO_ERROR) once the response is
 // out (RFC 9113 §8.1), so the client stops sending.
 function onFinishUnread(this: http2.ServerHttp2Stream): void {
-  // `_readableState.ended`: the body's last frame arrived, though nobody read it.
-  const received = (this as { _readableState?: { ended?: boolean } })._readableState?.ended;
-  if (!this.closed && !this.readableEnded && received !== true) this.close(NGHTTP2_NO_ERROR);
+  if (!this.closed && !this.readableEnded) this.close(NGHTTP2_NO_ERROR);
 }
 
 // Go: stream.onReadTimeout — the body read fails; the handler may still answer.

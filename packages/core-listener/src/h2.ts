@@ -451,9 +451,10 @@ export function connDuplex(c: Conn, front: Uint8Array[], onRead?: () => void): D
 }
 
 const NGHTTP2_NO_ERROR = 0;
-
-function ignoreError(): void {}
 const NGHTTP2_ENHANCE_YOUR_CALM = 0xb;
+
+// For streams nobody serves: node's streams throw an 'error' that has no listener.
+function ignoreError(): void {}
 
 // How long a connection whose session closed may take to write out what is still queued for it.
 const sessionLinger = 30_000;
@@ -528,7 +529,9 @@ class H2Conn implements H2StreamConn {
    * Go: startGracefulShutdown.
    */
   shutdown(idle = false): void {
-    if (this.session.closed || this.session.destroyed) return;
+    // Already going away: the wait for the client decides (an idle timer firing meanwhile must
+    // not cut it short).
+    if (this.#goingAway || this.session.closed || this.session.destroyed) return;
     if (idle) {
       try {
         this.session.close();
@@ -537,7 +540,6 @@ class H2Conn implements H2StreamConn {
       }
       return;
     }
-    if (this.#goingAway) return;
     this.#goingAway = true;
     try {
       this.session.goaway(NGHTTP2_NO_ERROR, this.#lastStreamId);
