@@ -32,6 +32,12 @@ interface Sample {
 const benchDir = join(import.meta.dir, '..');
 const paths = ['/hello', '/64k'];
 
+// Requests per `--seconds` of a run: about a second's worth for the slowest contender, so a
+// 5-second run lasts 3–6 s (/hello runs at 25–50k req/s here, /64k at 5–19k).
+function perSecond(path: string): number {
+  return path === '/hello' ? 30_000 : 4_000;
+}
+
 function median(xs: number[]): number {
   if (xs.length === 0) return Number.NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -159,17 +165,19 @@ export async function run(ctx: TierContext): Promise<TierResult> {
         for (const path of paths) {
           const url = `https://127.0.0.1:${proc.port}${path}`;
           // A fixed request count rather than -D: h2load 1.52 with -D can wait on in-flight
-          // streams past the end (seen with raw node:http2 on Node and /64k).
-          const n = Math.round((path === '/hello' ? 4000 : 1000) * seconds);
-          // A warm-up as long as the measured run (it was 2,000 requests), so the JIT has
-          // settled for the contenders with more JavaScript, as the e2e tier's 5 s warm-up does.
+          // streams past the end (seen with raw node:http2 on Node and /64k). The count is sized
+          // for runs of seconds: h2load's time includes its 50 TLS handshakes, which are a third
+          // of a 20,000-request /hello run (23k req/s measured that way, 45k in steady state).
+          const n = Math.round(perSecond(path) * seconds);
+          // A warm-up of half the measured run, so the JIT has settled for the contenders with
+          // more JavaScript, as the e2e tier's 5 s warm-up does.
           runSync(
-            ['taskset', '-c', '1', 'h2load', '-c', '50', '-m', '10', '-n', String(n), url],
-            120_000,
+            ['taskset', '-c', '1', 'h2load', '-c', '50', '-m', '10', '-n', String(n >> 1), url],
+            180_000,
           );
           const out = runSync(
             ['taskset', '-c', '1', 'h2load', '-c', '50', '-m', '10', '-n', String(n), url],
-            120_000,
+            180_000,
           );
           const r = parseH2load(out);
           samples.push({ id: c.id, path, round, ...r });
@@ -221,7 +229,7 @@ export async function run(ctx: TierContext): Promise<TierResult> {
   const markdown = [
     '## h2',
     '',
-    `h2load, 50 clients × 10 streams, TLS (ALPN h2), ${4000 * seconds} requests on /hello and ${1000 * seconds} on /64k per run, ${rounds} round(s) interleaved, median req/s; ratios against raw node:http2 on the same runtime and against Go, same run. Servers on core 0, h2load on core 1.`,
+    `h2load, 50 clients × 10 streams, TLS (ALPN h2), ${perSecond('/hello') * seconds} requests on /hello and ${perSecond('/64k') * seconds} on /64k per run after a warm-up of half that, ${rounds} round(s) interleaved, median req/s; ratios against raw node:http2 on the same runtime and against Go, same run. Servers on core 0, h2load on core 1.`,
     '',
     table(['server', '/hello req/s', '÷ raw', '÷ Go', '/64k req/s', '÷ raw', '÷ Go'], rows),
     '',
