@@ -433,6 +433,45 @@ describe.each(backends)('%s backend', (backend) => {
     c.sock.destroy();
   });
 
+  // On Bun the handlers of streams that arrive together run together once the reads are done,
+  // so their responses leave in one write (h2.ts, runSoon). Nothing may be lost or reordered.
+  test.each([
+    { tls: false, name: 'h2c' },
+    { tls: true, name: 'h2 over TLS' },
+  ])(
+    'ten streams in one write ($name): every handler runs, in stream order, and each is answered',
+    async ({ tls }) => {
+      const started: string[] = [];
+      let allStarted: () => void = () => {};
+      const gate = new Promise<void>((r) => {
+        allStarted = r;
+      });
+      const d = await dual(async (w, r) => {
+        started.push(r.url.path);
+        // Each handler waits for all ten: they run side by side, as goroutines do in Go.
+        if (started.length === 10) allStarted();
+        await gate;
+        w.write(`answer ${r.url.path}`);
+      }, backend);
+      const c = await rawH2(tls ? d.tlsPort : d.plainPort, new Uint8Array(0), tls, true);
+      const ids = Array.from({ length: 10 }, (_, i) => 2 * i + 1);
+      c.send(
+        Buffer.concat(ids.map((id) => frame(F.HEADERS, 0x5, id, hpack(getFields(`/s${id}`))))),
+      );
+      const ended = (s: typeof c.seen, id: number): boolean =>
+        s.frames.some((f) => f.stream === id && f.type === F.DATA && (f.flags & 1) !== 0);
+      expect(await c.until((s) => ids.every((id) => ended(s, id)), 5000)).toBe(true);
+      expect(started).toEqual(ids.map((id) => `/s${id}`));
+      for (const id of ids) {
+        const body = Buffer.concat(
+          c.seen.frames.filter((f) => f.stream === id && f.type === F.DATA).map((f) => f.payload),
+        );
+        expect(body.toString()).toBe(`answer /s${id}`);
+      }
+      c.sock.destroy();
+    },
+  );
+
   test('sendPingTimeout/pingTimeout: a silent peer is pinged, and closed when it does not answer', async () => {
     const d = await dual((w) => void w.write('ok'), backend, {
       http2: { sendPingTimeout: 100, pingTimeout: 150 },

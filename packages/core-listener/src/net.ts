@@ -413,9 +413,10 @@ export class StreamConn implements Conn {
   }
 
   /**
-   * Lends the backend's own socket for writing (Bun): Bun's http2 session writes its frames
-   * straight to a native socket it is given as `_handle`, where through a JavaScript stream each
-   * response became a buffer in the heap and a 64 KiB response cost twice the CPU. Returns
+   * Lends the backend's own socket (Bun): Bun's http2 session writes its frames straight to a
+   * native socket it is given as `_handle`, and reads from it natively too (this connection's
+   * data callback sees nothing more), where through a JavaScript stream each response became a
+   * buffer in the heap and a 64 KiB response cost twice the CPU. Returns
    * undefined when there is no such socket or writes of this connection are still queued (they
    * would be overtaken); otherwise `onDrain` is called whenever the socket can take more.
    */
