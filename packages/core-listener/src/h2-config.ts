@@ -36,7 +36,12 @@ export interface HTTP2Config {
   maxReceiveBufferPerConnection?: number;
   /** Receive window of each stream; default 1 MiB (SETTINGS_INITIAL_WINDOW_SIZE). */
   maxReceiveBufferPerStream?: number;
-  /** Send a PING after this long without a frame from the client; default 0 (never). */
+  /**
+   * Send a PING after this long without a frame from the client; default 0 (never). Where the
+   * runtime's session reads the socket itself (Bun's default backend, TLS on the node:net
+   * backend), only new streams count as frames, so a client busy with one long upload may be
+   * pinged: it answers, and nothing else happens.
+   */
   sendPingTimeout?: number;
   /** Close the connection when a PING is not answered within this; default 15 s. */
   pingTimeout?: number;

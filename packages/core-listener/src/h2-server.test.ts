@@ -472,6 +472,24 @@ describe.each(backends)('%s backend', (backend) => {
     },
   );
 
+  // Go's ReadIdleTimeout: a PING only after that long without a frame from the peer.
+  test.each([
+    { tls: false, name: 'h2c' },
+    { tls: true, name: 'h2 over TLS' },
+  ])('sendPingTimeout: a peer that keeps sending is not pinged ($name)', async ({ tls }) => {
+    const d = await dual((w) => void w.write('ok'), backend, {
+      http2: { sendPingTimeout: 150, pingTimeout: 1000 },
+    });
+    const c = await rawH2(tls ? d.tlsPort : d.plainPort, new Uint8Array(0), tls, true);
+    for (let i = 0; i < 12; i++) {
+      c.send(frame(F.HEADERS, 0x5, 2 * i + 1, hpack(getFields(`/n${i}`))));
+      await Bun.sleep(50);
+    }
+    expect(c.seen.frames.filter((f) => f.type === F.PING && (f.flags & 1) === 0)).toEqual([]);
+    expect(c.seen.closed).toBe(false);
+    c.sock.destroy();
+  });
+
   test('sendPingTimeout/pingTimeout: a silent peer is pinged, and closed when it does not answer', async () => {
     const d = await dual((w) => void w.write('ok'), backend, {
       http2: { sendPingTimeout: 100, pingTimeout: 150 },

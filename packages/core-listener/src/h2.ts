@@ -660,6 +660,9 @@ class H2Conn implements H2StreamConn {
       return;
     }
     if (id > this.#lastStreamId) this.#lastStreamId = id;
+    // Where the session reads the socket itself (Bun's lent socket, a handed-over TLS socket)
+    // no chunk passes the duplex to say the peer is alive: a new stream says so.
+    if (this.#pingTimer !== undefined) this.lastRead = Date.now();
     if (this.streams++ === 0) {
       if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
       this.#hub.host.connState?.(this.conn, 'active');
