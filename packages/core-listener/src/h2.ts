@@ -465,7 +465,14 @@ let ready: H2Stream[] = [];
 function runReady(): void {
   const batch = ready;
   ready = [];
-  for (const st of batch) st.run();
+  for (const st of batch) {
+    // run() catches what a handler throws; anything else must not strand the streams after it.
+    try {
+      st.run();
+    } catch (err) {
+      st.logf(`http2: starting a handler: ${String(err)}`);
+    }
+  }
 }
 
 function runSoon(st: H2Stream): void {
