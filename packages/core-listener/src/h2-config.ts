@@ -37,10 +37,9 @@ export interface HTTP2Config {
   /** Receive window of each stream; default 1 MiB (SETTINGS_INITIAL_WINDOW_SIZE). */
   maxReceiveBufferPerStream?: number;
   /**
-   * Send a PING after this long without a frame from the client; default 0 (never). Where the
-   * runtime's session reads the socket itself (Bun's default backend, TLS on the node:net
-   * backend), only new streams count as frames, so a client busy with one long upload may be
-   * pinged: it answers, and nothing else happens.
+   * Send a PING after this long without a frame from the client; default 0 (never). Set, it
+   * keeps every HTTP/2 connection's reads in sight of the server, so the runtime's session is
+   * not given the socket itself (slower: see the README's HTTP/2 section).
    */
   sendPingTimeout?: number;
   /** Close the connection when a PING is not answered within this; default 15 s. */

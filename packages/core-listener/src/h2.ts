@@ -14,8 +14,8 @@
  * TLS connection of the node:net backend (on Node or on Bun) that negotiated `h2` skips the
  * duplex: its `TLSSocket`, nothing read from it yet, is handed over itself (Go's
  * `TLSNextProto`), and the runtime's http2 reads it natively. `Bun.listen` sockets are not node
- * sockets, an h2c connection's preface has been read, and PINGs are timed from reads: those keep
- * the duplex.
+ * sockets, and an h2c connection's preface has been read: those keep the duplex, whose `_handle`
+ * is, on Bun, the connection's native socket, which Bun's session then reads and writes itself.
  *
  * Invariants: a peeked connection holds at most {@link prefaceLength} bytes before deciding,
  * and is closed if nothing decides it within the read-header timeout (or 10 s); every session
@@ -26,7 +26,8 @@
  * Example: a browser connects over TLS and negotiates `h2`; its first chunk is the preface and
  * a SETTINGS frame; the peek sees ALPN `h2`, wraps the connection, and `node:http2` emits a
  * session; each HEADERS frame becomes a `'stream'` event → `Request { proto: 'HTTP/2.0' }` +
- * `H2ResponseWriter` → the handler → HEADERS + DATA frames.
+ * `H2ResponseWriter` → the handler (on Bun, at the end of the event-loop turn, with the others
+ * of that turn: see `runSoon`) → HEADERS + DATA frames.
  */
 import type * as http2 from 'node:http2';
 import type { Duplex } from 'node:stream';
@@ -255,9 +256,10 @@ const scratchSize = 32 << 10;
 /**
  * A `Duplex` over a servehttp `Conn`, for `node:http2`. Incoming chunks are pushed as they
  * arrive and reading pauses when the duplex's buffer is full; writes resolve when the socket
- * took the bytes. `front` is what a peek already read.
+ * took the bytes. `front` is what a peek already read; `onRead` hears of each chunk; `lend`:
+ * whether the runtime's session may be given the connection's own socket (see `lendWrites`).
  */
-export function connDuplex(c: Conn, front: Uint8Array[], onRead?: () => void): Duplex {
+export function connDuplex(c: Conn, front: Uint8Array[], onRead?: () => void, lend = true): Duplex {
   const cx = c as ConnWithExtras & {
     writeNow?: (d: Uint8Array | string) => Promise<void> | undefined;
     lendWrites?: (onDrain: () => void) => unknown;
@@ -430,7 +432,7 @@ export function connDuplex(c: Conn, front: Uint8Array[], onRead?: () => void): D
   // Bun's session writes to (and reads from) a native socket it finds as `_handle` itself, so
   // frames skip `write` above (and the heap). Worth it for bodies: a 64 KiB response took half
   // the CPU. Small responses are gathered by the session then, not here (see runSoon).
-  const lent = gatherFrames ? cx.lendWrites?.(() => d.emit('drain')) : undefined;
+  const lent = gatherFrames && lend ? cx.lendWrites?.(() => d.emit('drain')) : undefined;
   if (lent !== undefined) Object.assign(d, { _handle: lent });
   // What node's http2 reads from a socket it is given.
   Object.assign(d, {
@@ -667,9 +669,6 @@ class H2Conn implements H2StreamConn {
       return;
     }
     if (id > this.#lastStreamId) this.#lastStreamId = id;
-    // Where the session reads the socket itself (Bun's lent socket, a handed-over TLS socket)
-    // no chunk passes the duplex to say the peer is alive: a new stream says so.
-    if (this.#pingTimer !== undefined) this.lastRead = Date.now();
     if (this.streams++ === 0) {
       if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
       this.#hub.host.connState?.(this.conn, 'active');
@@ -757,7 +756,7 @@ export class H2Hub {
   // An h2 TLS connection of the node:net backend is served on its own TLS socket (see
   // StreamConn.handoff), on Node and on Bun alike; Bun.listen sockets are not node sockets and
   // keep the duplex. Not with PINGs configured: they are timed from reads, which happen out of
-  // sight there.
+  // sight there (and on a socket lent to Bun's session, which is why none is lent then).
   readonly #nativeTLS: boolean;
 
   /** Builds the `node:http2` server with the host's limits. */
@@ -853,7 +852,8 @@ export class H2Hub {
             if (h !== undefined) h.lastRead = Date.now();
           }
         : undefined;
-    h = this.#startSession(conn, ctx, () => connDuplex(conn, front, onRead));
+    // Not lent when PINGs are timed from reads: a lent socket is read out of sight (as #nativeTLS).
+    h = this.#startSession(conn, ctx, () => connDuplex(conn, front, onRead, onRead === undefined));
   }
 
   // Hands what `open` returns — the connection's own TLS socket, or a duplex over it — to the
