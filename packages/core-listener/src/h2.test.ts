@@ -334,6 +334,36 @@ describe.each(backends)('%s backend', (backend) => {
     expect((await request('h2c', d)).body).toBe('ErrNotSupported');
   });
 
+  // Text past the buffer is counted in code units (a lower bound) rather than UTF-8 bytes: the
+  // body must still arrive whole, bytes and text joined, with no Content-Length (Go: none once
+  // a write overflows the buffer before the handler returns), and a declared one still binds.
+  test.each([
+    { name: 'bytes then long non-ASCII text', declared: '', ok: true },
+    { name: 'long non-ASCII text, Content-Length declared exactly', declared: '10001', ok: true },
+    { name: 'long non-ASCII text past a declared Content-Length', declared: '9000', ok: false },
+  ])('over HTTP/2: $name', async ({ declared, ok }) => {
+    const text = 'é'.repeat(5000);
+    let thrown: unknown;
+    const d = await dual((w) => {
+      if (declared !== '') w.header().set('Content-Length', declared);
+      try {
+        void w.write(new TextEncoder().encode('a'));
+        void w.write(text);
+      } catch (err) {
+        thrown = err;
+      }
+    }, backend);
+    const res = await request('h2', d).catch(() => undefined);
+    if (!ok) {
+      expect(thrown).toBe(ErrContentLength);
+      return;
+    }
+    expect(thrown).toBeUndefined();
+    expect(res?.body).toBe(`a${text}`);
+    expect(res?.bytes).toBe(10_001);
+    expect(res?.headers['content-length']).toBe(declared === '' ? undefined : declared);
+  });
+
   test('writing past a declared Content-Length throws ErrContentLength over HTTP/2', async () => {
     let thrown: unknown;
     const d = await dual((w) => {
