@@ -193,23 +193,34 @@ export async function run(ctx: TierContext): Promise<TierResult> {
     }
   }
 
+  // As in the e2e tier: a ratio is taken within each round, between runs minutes apart at most,
+  // and the median of those kept, so the machine's drift across rounds cancels out.
+  const pairedRatio = (id: string, base: string, path: string): number => {
+    const ratios: number[] = [];
+    for (const a of samples) {
+      if (a.id !== id || a.path !== path) continue;
+      const b = samples.find((x) => x.id === base && x.path === path && x.round === a.round);
+      if (b !== undefined && b.rps > 0) ratios.push(a.rps / b.rps);
+    }
+    return median(ratios);
+  };
   const rows: string[][] = [];
   const data: Record<string, Record<string, number>> = {};
+  const ratioData: Record<string, Record<string, number>> = {};
   for (const c of contenders) {
     const row = [`${c.label} @ ${c.runtime}`];
     data[c.id] = {};
+    ratioData[c.id] = {};
     for (const path of paths) {
       const m = median(samples.filter((x) => x.id === c.id && x.path === path).map((x) => x.rps));
       (data[c.id] as Record<string, number>)[path] = m;
-      const raw = median(
-        samples
-          .filter((x) => x.id === `node:http2@${c.runtime}` && x.path === path)
-          .map((x) => x.rps),
+      const raw = pairedRatio(c.id, `node:http2@${c.runtime}`, path);
+      (ratioData[c.id] as Record<string, number>)[path] = raw;
+      row.push(
+        fmt.int(m),
+        c.runtime === 'go' ? '' : fmt.ratio(raw),
+        fmt.ratio(pairedRatio(c.id, 'net/http@go', path)),
       );
-      const go = median(
-        samples.filter((x) => x.id === 'net/http@go' && x.path === path).map((x) => x.rps),
-      );
-      row.push(fmt.int(m), c.runtime === 'go' ? '' : fmt.ratio(m / raw), fmt.ratio(m / go));
     }
     rows.push(row);
   }
@@ -218,23 +229,25 @@ export async function run(ctx: TierContext): Promise<TierResult> {
   const verdicts = ['bun', 'node']
     .filter((rt) => contenders.some((c) => c.id === `servehttp@${rt}`))
     .map((rt) => {
-      const ratios = paths.map(
-        (p) =>
-          (data[`servehttp@${rt}`]?.[p] ?? Number.NaN) /
-          (data[`node:http2@${rt}`]?.[p] ?? Number.NaN),
-      );
+      const ratios = paths.map((p) => ratioData[`servehttp@${rt}`]?.[p] ?? Number.NaN);
       const worst = Math.min(...ratios);
       return `- ${rt}: servehttp ÷ raw node:http2 = ${ratios.map((r) => fmt.ratio(r)).join(' (/hello), ')} (/64k) — target ≥ 0.90×: ${worst >= 0.9 ? 'met' : 'NOT met'}`;
     });
   const markdown = [
     '## h2',
     '',
-    `h2load, 50 clients × 10 streams, TLS (ALPN h2), ${perSecond('/hello') * seconds} requests on /hello and ${perSecond('/64k') * seconds} on /64k per run after a warm-up of half that, ${rounds} round(s) interleaved, median req/s; ratios against raw node:http2 on the same runtime and against Go, same run. Servers on core 0, h2load on core 1.`,
+    `h2load, 50 clients × 10 streams, TLS (ALPN h2), ${perSecond('/hello') * seconds} requests on /hello and ${perSecond('/64k') * seconds} on /64k per run after a warm-up of half that, ${rounds} round(s) interleaved, median req/s; ratios against raw node:http2 on the same runtime and against Go, each the median of the per-round ratios. Servers on core 0, h2load on core 1.`,
     '',
     table(['server', '/hello req/s', '÷ raw', '÷ Go', '/64k req/s', '÷ raw', '÷ Go'], rows),
     '',
     ...verdicts,
     '',
   ].join('\n');
-  return { tier: 'h2', markdown, charts: {}, data: { samples, medians: data }, notes };
+  return {
+    tier: 'h2',
+    markdown,
+    charts: {},
+    data: { samples, medians: data, ratios: ratioData },
+    notes,
+  };
 }
