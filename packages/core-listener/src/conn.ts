@@ -124,6 +124,7 @@ export class HTTPConn implements ResponseSink, ContextProvider {
   #writeClosed = false;
   // The last socket write not yet taken whole, or undefined: what a close must wait for.
   #lastWrite: Promise<void> | undefined;
+  #flushScheduled = false;
   #hijacked = false;
 
   // The request being served: its body state and response, and its context if one was asked for.
@@ -270,6 +271,26 @@ export class HTTPConn implements ResponseSink, ContextProvider {
     this.#out.push(text);
     this.#kinds.push(K_TEXT);
   }
+
+  /**
+   * As {@link HTTPConn.flush}, a microtask later while the socket keeps up: a handler that
+   * writes past the buffer and returns writes the rest of its response (a chunked body's last
+   * chunk, at least) before then, and the whole response leaves in one write instead of two
+   * (`strace`, 16 KiB responses: 2 sends each before). With a write still pending it flushes
+   * now, and the promise is the handler's backpressure.
+   */
+  flushSoon(): void | Promise<void> {
+    if (this.#lastWrite !== undefined) return this.flush();
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(this.#flushLater);
+    }
+  }
+
+  readonly #flushLater = (): void => {
+    this.#flushScheduled = false;
+    void this.flush();
+  };
 
   /** Writes what is queued; resolves when the socket has taken it. */
   flush(): void | Promise<void> {
@@ -843,6 +864,8 @@ export class HTTPConn implements ResponseSink, ContextProvider {
 
   /** Hands the raw connection to the handler. */
   hijack(): HijackedConn {
+    // What the response queued goes out first, as Go's Hijack flushes its chunk writer.
+    void this.flush();
     this.#hijacked = true;
     this.#closing = true;
     this.#res?.markHijacked();

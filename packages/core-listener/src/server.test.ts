@@ -536,6 +536,23 @@ describe.each(backends)('%s backend: one connection (Go conn.serve)', (backend) 
     await c.closed;
   });
 
+  // A write past the buffer leaves a microtask later (one socket write with what follows it);
+  // a hijack in between must not overtake it: Go's Hijack flushes its chunk writer first.
+  test('hijack after a write past the buffer: the response goes out before the hijacker writes', async () => {
+    const body = 'a'.repeat(3000);
+    const { port } = await start(backend, (w: ResponseWriter) => {
+      w.header().set('Content-Length', String(body.length));
+      void w.write(body);
+      const raw = (w as unknown as Hijacker).hijack();
+      void raw.write('AFTER').then(() => raw.close());
+    });
+    const c = await client(port);
+    c.s.write('GET /ws HTTP/1.1\r\nHost: x\r\n\r\n');
+    const out = await c.read((s) => s.endsWith('AFTER'));
+    expect(out.startsWith('HTTP/1.1 200 OK\r\n')).toBe(true);
+    expect(out.endsWith(`\r\n\r\n${body}AFTER`)).toBe(true);
+  });
+
   test('a client that stops reading stalls the handler, not server memory (backpressure)', async () => {
     const chunk = new Uint8Array(64 * 1024).fill(0x61);
     const total = 256; // chunks: 16 MiB in all, far more than the kernel buffers hold

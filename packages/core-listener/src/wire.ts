@@ -65,6 +65,11 @@ export interface ResponseSink {
   pushText(text: string): void;
   /** Hands what is queued to the socket; a promise when the socket is above its mark. */
   flush(): void | Promise<void>;
+  /**
+   * As `flush`, but the sink may wait until the microtask queue drains when the socket keeps
+   * up, so that what the handler writes next leaves in the same socket write. Optional.
+   */
+  flushSoon?(): void | Promise<void>;
   /** Where the server logs (`http: superfluous response.WriteHeader call`). */
   log(message: string): void;
 }
@@ -423,7 +428,8 @@ export class ServerResponse
     this.#bufSize += size;
     if (this.#bufSize <= bufferBeforeChunkingSize) return;
     this.#flushBuffer();
-    return this.#sink.flush();
+    const sink = this.#sink;
+    return sink.flushSoon !== undefined ? sink.flushSoon() : sink.flush();
   }
 
   /** Sends the head and what is buffered now. Go: `response.Flush`. */
