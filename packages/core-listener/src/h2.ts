@@ -553,22 +553,16 @@ class H2Conn implements H2StreamConn {
 
   /**
    * Sends GOAWAY; open streams finish, then, once the client has read what they wrote, the session
-   * closes. `idle`: the connection has had no stream for the idle timeout, so nothing it wrote can
-   * still be waiting, and it closes without that wait (Go closes an idle one at once too).
+   * closes. Also what the idle timeout does: a connection without streams may still hold the tail
+   * of the last response, since a stream is done once the session has its frames, not once the
+   * socket has taken them; closed at once, that tail was lost to a client still reading (a
+   * paused reader of 16 MiB, whenever the idle timer beat a graceful shutdown).
    * Go: startGracefulShutdown.
    */
-  shutdown(idle = false): void {
+  shutdown(): void {
     // Already going away: the wait for the client decides (an idle timer firing meanwhile must
     // not cut it short).
     if (this.#goingAway || this.session.closed || this.session.destroyed) return;
-    if (idle) {
-      try {
-        this.session.close();
-      } catch {
-        this.session.destroy();
-      }
-      return;
-    }
     this.#goingAway = true;
     try {
       this.session.goaway(NGHTTP2_NO_ERROR, this.#lastStreamId);
@@ -631,7 +625,7 @@ class H2Conn implements H2StreamConn {
     if (ms <= 0) return;
     clearTimeout(this.#idleTimer);
     this.#idleTimer = setTimeout(() => {
-      if (this.streams === 0) this.shutdown(true);
+      if (this.streams === 0) this.shutdown();
     }, ms);
   }
 
