@@ -134,12 +134,18 @@ function describeCodeUnit(c: number): string {
   return `${hex} ('${String.fromCharCode(c)}')`;
 }
 
-// The last two names checkedKey found in the common table, and their canonical forms; they
-// start as two true entries of it, so the cache can only ever answer what the table would.
+// The last four names checkedKey found in the common table, and their canonical forms; they
+// start as four true entries of it, so the cache can only ever answer what the table would.
+// Four, not two: a middleware stack sets three names per response (X-Request-Id, Vary,
+// Content-Type), which took turns evicting each other from two slots.
 let lastKeyA = 'Content-Type';
 let lastCanonA = 'Content-Type';
 let lastKeyB = 'Content-Length';
 let lastCanonB = 'Content-Length';
+let lastKeyC = 'Vary';
+let lastCanonC = 'Vary';
+let lastKeyD = 'Cache-Control';
+let lastCanonD = 'Cache-Control';
 
 // Validates and canonicalizes a name given through the API. `Trailer:X-Name` (Go's TrailerPrefix
 // form) is accepted with its suffix canonicalized.
@@ -147,12 +153,18 @@ function checkedKey(op: string, name: unknown): string {
   if (typeof name !== 'string') {
     throw new TypeError(`http: Header.${op}: header name must be a string, got ${typeof name}`);
   }
-  // Handlers set the same two or three names on every response, spelled the same way: comparing
-  // with the last two answers is cheaper than hashing the name into the table.
+  // Handlers set the same few names on every response, spelled the same way: comparing with
+  // the last four answers is cheaper than hashing the name into the table.
   if (name === lastKeyA) return lastCanonA;
   if (name === lastKeyB) return lastCanonB;
+  if (name === lastKeyC) return lastCanonC;
+  if (name === lastKeyD) return lastCanonD;
   const hit = common.get(name);
   if (hit !== undefined) {
+    lastKeyD = lastKeyC;
+    lastCanonD = lastCanonC;
+    lastKeyC = lastKeyB;
+    lastCanonC = lastCanonB;
     lastKeyB = lastKeyA;
     lastCanonB = lastCanonA;
     lastKeyA = name;
@@ -206,14 +218,24 @@ function scanValue(s: string): number {
   return r;
 }
 
-// The last value that passed, and whether it held obs-text: handlers set the same few values
-// (a Content-Type) on every response, and a comparison with the last one spares the scan.
-let lastValid = '';
-let lastValidObs = false;
+// The last four values that passed, and whether each held obs-text: handlers set the same few
+// values (a Content-Type, `Origin` for Vary) on every response, and a comparison spares the
+// scan. Four, so that a value new on every response (a request id) does not evict them.
+let lastValidA = '';
+let lastObsA = false;
+let lastValidB = '';
+let lastObsB = false;
+let lastValidC = '';
+let lastObsC = false;
+let lastValidD = '';
+let lastObsD = false;
 
 // Validates a value given through the API; returns whether it holds obs-text.
 function checkedValue(op: string, key: string, value: unknown): boolean {
-  if (value === lastValid) return lastValidObs;
+  if (value === lastValidA) return lastObsA;
+  if (value === lastValidB) return lastObsB;
+  if (value === lastValidC) return lastObsC;
+  if (value === lastValidD) return lastObsD;
   if (typeof value !== 'string') {
     throw new TypeError(
       `http: Header.${op}(${JSON.stringify(key)}): header value must be a string, got ${typeof value} (use String(value) for numbers)`,
@@ -232,9 +254,15 @@ function checkedValue(op: string, key: string, value: unknown): boolean {
       i,
     );
   }
-  lastValid = value;
-  lastValidObs = i === -2;
-  return lastValidObs;
+  lastValidD = lastValidC;
+  lastObsD = lastObsC;
+  lastValidC = lastValidB;
+  lastObsC = lastObsB;
+  lastValidB = lastValidA;
+  lastObsB = lastObsA;
+  lastValidA = value;
+  lastObsA = i === -2;
+  return lastObsA;
 }
 
 /**

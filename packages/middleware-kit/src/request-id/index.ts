@@ -103,8 +103,8 @@ export interface RequestIDOptions {
 const saneID = /^[A-Za-z0-9._:/+=-]{1,200}$/;
 const tokenRe = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-// '000' … '999': the default id's counter is printed from two of these while it is below a
-// million, with no number-to-string conversion (which showed up in the stack's profile).
+// '000' … '999': the default id's counter ends in one of these, so an id costs no
+// number-to-string conversion (which showed up in the stack's profile).
 let triples: readonly string[] | undefined;
 
 function defaultGenerator(): () => string {
@@ -112,15 +112,16 @@ function defaultGenerator(): () => string {
   const t = (triples ??= Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0')));
   let n = 0;
   // The prefix with the counter's thousands, rebuilt once every thousand ids: one concatenation
-  // per id instead of two.
+  // per id instead of two. Below a thousand thousands the head is zero-padded to three digits,
+  // so the counter reads as chi's `%06d`; above, it has the digits it needs (000042, 1234567).
+  // Past a million ids each one had cost a conversion of the whole counter.
   let head = '';
   let headOf = -1;
   return () => {
     n++;
-    if (n >= 1e6) return prefix + String(n);
-    const k = (n / 1000) | 0;
+    const k = Math.floor(n / 1000);
     if (k !== headOf) {
-      head = prefix + (t[k] as string);
+      head = prefix + (k < 1000 ? (t[k] as string) : String(k));
       headOf = k;
     }
     return head + (t[n % 1000] as string);

@@ -71,6 +71,25 @@ describe('requestID', () => {
     ]);
   });
 
+  test('past a million ids the counter just grows (chi: %06d prints every digit)', () => {
+    let last = '';
+    const h = requestID()(
+      handlerFunc((_w, r) => {
+        last = peekRequestID(r);
+      }),
+    );
+    const r = newRequest('GET', '/');
+    const w = new ResponseRecorder();
+    const seen: string[] = [];
+    for (let i = 1; i <= 1_001_001; i++) {
+      void h.serveHTTP(w, r);
+      if (i === 999_999 || i === 1_000_000 || i === 1_000_001 || i === 1_001_001) {
+        seen.push(last.slice(last.indexOf('-')));
+      }
+    }
+    expect(seen).toEqual(['-999999', '-1000000', '-1000001', '-1001001']);
+  });
+
   // Where the id can be read: chi keeps it in the context, so every copy made with WithContext or
   // Clone sees it. Here shallow copies share it through the header map, and a clone (which
   // deep-copies the header) falls back to requestIDKey in the context.
