@@ -84,7 +84,7 @@ describe('requestID', () => {
     for (let i = 1; i <= 1_001_001; i++) {
       void h.serveHTTP(w, r);
       if (i === 999_999 || i === 1_000_000 || i === 1_000_001 || i === 1_001_001) {
-        seen.push(last.slice(last.indexOf('-')));
+        seen.push(last.slice(last.lastIndexOf('-')));
       }
     }
     expect(seen).toEqual(['-999999', '-1000000', '-1000001', '-1001001']);
