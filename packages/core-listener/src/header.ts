@@ -134,18 +134,46 @@ function describeCodeUnit(c: number): string {
   return `${hex} ('${String.fromCharCode(c)}')`;
 }
 
-// The last four names checkedKey found in the common table, and their canonical forms; they
-// start as four true entries of it, so the cache can only ever answer what the table would.
-// Four, not two: a middleware stack sets three names per response (X-Request-Id, Vary,
-// Content-Type), which took turns evicting each other from two slots.
-let lastKeyA = 'Content-Type';
-let lastCanonA = 'Content-Type';
-let lastKeyB = 'Content-Length';
-let lastCanonB = 'Content-Length';
-let lastKeyC = 'Vary';
-let lastCanonC = 'Vary';
-let lastKeyD = 'Cache-Control';
-let lastCanonD = 'Cache-Control';
+// The last four strings a check passed and what it answered, newest first: handlers set the
+// same few names and values on every response, spelled the same way, and comparing with these
+// is cheaper than hashing a name into the table or scanning a value. Four, not two: a
+// middleware stack sets three names (X-Request-Id, Vary, Content-Type) and three values (one
+// new every time) per response, which took turns evicting each other from two slots.
+class Recent<T> {
+  k0: string;
+  v0: T;
+  k1: string;
+  v1: T;
+  k2: string;
+  v2: T;
+  k3: string;
+  v3: T;
+
+  constructor(entries: readonly (readonly [string, T])[]) {
+    const e = (i: number): readonly [string, T] => entries[i] ?? (entries[0] as [string, T]);
+    [this.k0, this.v0] = e(0);
+    [this.k1, this.v1] = e(1);
+    [this.k2, this.v2] = e(2);
+    [this.k3, this.v3] = e(3);
+  }
+
+  add(k: string, v: T): void {
+    this.k3 = this.k2;
+    this.v3 = this.v2;
+    this.k2 = this.k1;
+    this.v2 = this.v1;
+    this.k1 = this.k0;
+    this.v1 = this.v0;
+    this.k0 = k;
+    this.v0 = v;
+  }
+}
+
+// Names found in the common table and their canonical forms. They start as true entries of it,
+// so the cache can only ever answer what the table would.
+const recentKeys = new Recent<string>(
+  ['Content-Type', 'Content-Length', 'Vary', 'Cache-Control'].map((k) => [k, k] as const),
+);
 
 // Validates and canonicalizes a name given through the API. `Trailer:X-Name` (Go's TrailerPrefix
 // form) is accepted with its suffix canonicalized.
@@ -153,22 +181,14 @@ function checkedKey(op: string, name: unknown): string {
   if (typeof name !== 'string') {
     throw new TypeError(`http: Header.${op}: header name must be a string, got ${typeof name}`);
   }
-  // Handlers set the same few names on every response, spelled the same way: comparing with
-  // the last four answers is cheaper than hashing the name into the table.
-  if (name === lastKeyA) return lastCanonA;
-  if (name === lastKeyB) return lastCanonB;
-  if (name === lastKeyC) return lastCanonC;
-  if (name === lastKeyD) return lastCanonD;
+  const r = recentKeys;
+  if (name === r.k0) return r.v0;
+  if (name === r.k1) return r.v1;
+  if (name === r.k2) return r.v2;
+  if (name === r.k3) return r.v3;
   const hit = common.get(name);
   if (hit !== undefined) {
-    lastKeyD = lastKeyC;
-    lastCanonD = lastCanonC;
-    lastKeyC = lastKeyB;
-    lastCanonC = lastCanonB;
-    lastKeyB = lastKeyA;
-    lastCanonB = lastCanonA;
-    lastKeyA = name;
-    lastCanonA = hit;
+    r.add(name, hit);
     return hit;
   }
   let start = 0;
@@ -218,24 +238,16 @@ function scanValue(s: string): number {
   return r;
 }
 
-// The last four values that passed, and whether each held obs-text: handlers set the same few
-// values (a Content-Type, `Origin` for Vary) on every response, and a comparison spares the
-// scan. Four, so that a value new on every response (a request id) does not evict them.
-let lastValidA = '';
-let lastObsA = false;
-let lastValidB = '';
-let lastObsB = false;
-let lastValidC = '';
-let lastObsC = false;
-let lastValidD = '';
-let lastObsD = false;
+// Values that passed, and whether each held obs-text (`''` is a valid value, without).
+const recentValues = new Recent<boolean>([['', false]]);
 
 // Validates a value given through the API; returns whether it holds obs-text.
 function checkedValue(op: string, key: string, value: unknown): boolean {
-  if (value === lastValidA) return lastObsA;
-  if (value === lastValidB) return lastObsB;
-  if (value === lastValidC) return lastObsC;
-  if (value === lastValidD) return lastObsD;
+  const r = recentValues;
+  if (value === r.k0) return r.v0;
+  if (value === r.k1) return r.v1;
+  if (value === r.k2) return r.v2;
+  if (value === r.k3) return r.v3;
   if (typeof value !== 'string') {
     throw new TypeError(
       `http: Header.${op}(${JSON.stringify(key)}): header value must be a string, got ${typeof value} (use String(value) for numbers)`,
@@ -254,15 +266,8 @@ function checkedValue(op: string, key: string, value: unknown): boolean {
       i,
     );
   }
-  lastValidD = lastValidC;
-  lastObsD = lastObsC;
-  lastValidC = lastValidB;
-  lastObsC = lastObsB;
-  lastValidB = lastValidA;
-  lastObsB = lastObsA;
-  lastValidA = value;
-  lastObsA = i === -2;
-  return lastObsA;
+  r.add(value, i === -2);
+  return i === -2;
 }
 
 /**
