@@ -94,7 +94,8 @@ export class H2ResponseWriter implements ResponseWriter, Flusher, DeadlineSetter
   #buffered = 0;
   #declared = -1;
   #written = 0;
-  #trailers: string[] = [];
+  // Shared and empty until a trailer is declared: most responses have none.
+  #trailers: string[] = noTrailers;
   #handlerDone = false;
   #waitTrailers = false;
   #overflowed = false;
@@ -402,7 +403,9 @@ export class H2ResponseWriter implements ResponseWriter, Flusher, DeadlineSetter
         this.#owner.logf(`http2: ignoring invalid trailer "${k}"`);
         continue;
       }
-      if (!this.#trailers.includes(k)) this.#trailers.push(k);
+      if (this.#trailers.includes(k)) continue;
+      if (this.#trailers === noTrailers) this.#trailers = [];
+      this.#trailers.push(k);
     }
   }
 
@@ -442,6 +445,9 @@ export class H2ResponseWriter implements ResponseWriter, Flusher, DeadlineSetter
 }
 
 const emptyBytes = new Uint8Array(0);
+
+// The trailer list of every response that declares none; never written to.
+const noTrailers: string[] = [];
 
 type Part = string | Uint8Array;
 
