@@ -5,8 +5,8 @@
  * `stream.onReadTimeout`/`onWriteTimeout`, `requestBody.Read`).
  *
  * Design: one object per stream holds all of that stream's state, and the listeners and timers
- * it needs are module functions that find the object again (a `WeakMap` from node's stream, or
- * the timer's argument): a stream costs one object, its writer and its request — no closures
+ * it needs are module functions that find the object again (a symbol property on node's stream,
+ * or the timer's argument): a stream costs one object, its writer and its request — no closures
  * made per request. The connection schedules {@link H2Stream.run} (Go's handler limit), hears
  * back through {@link H2StreamConn}, and never sees an exception from the handler: a throw
  * resets the stream with INTERNAL_ERROR and is logged, as Go's `handlerPanicRST`.

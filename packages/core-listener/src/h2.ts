@@ -256,13 +256,14 @@ const scratchSize = 32 << 10;
 /**
  * A `Duplex` over a servehttp `Conn`, for `node:http2`. Incoming chunks are pushed as they
  * arrive and reading pauses when the duplex's buffer is full; writes resolve when the socket
- * took the bytes. `front` is what a peek already read; `onRead` hears of each chunk; `lend`:
- * whether the runtime's session may be given the connection's own socket (see `lendWrites`).
+ * took the bytes. `front` is what a peek already read; `onRead` hears of each chunk, and with it
+ * the connection's own socket is never given to the session (see `lendSocket`), since the session
+ * would read that socket out of `onRead`'s sight.
  */
-export function connDuplex(c: Conn, front: Uint8Array[], onRead?: () => void, lend = true): Duplex {
+export function connDuplex(c: Conn, front: Uint8Array[], onRead?: () => void): Duplex {
   const cx = c as ConnWithExtras & {
     writeNow?: (d: Uint8Array | string) => Promise<void> | undefined;
-    lendWrites?: (onDrain: () => void) => unknown;
+    lendSocket?: (onDrain: () => void) => unknown;
   };
   let pulling = false;
   // The session writes a frame at a time (a 9-byte header, then each 16 KiB DATA payload, for
@@ -432,7 +433,8 @@ export function connDuplex(c: Conn, front: Uint8Array[], onRead?: () => void, le
   // Bun's session writes to (and reads from) a native socket it finds as `_handle` itself, so
   // frames skip `write` above (and the heap). Worth it for bodies: a 64 KiB response took half
   // the CPU. Small responses are gathered by the session then, not here (see runSoon).
-  const lent = gatherFrames && lend ? cx.lendWrites?.(() => d.emit('drain')) : undefined;
+  const lent =
+    gatherFrames && onRead === undefined ? cx.lendSocket?.(() => d.emit('drain')) : undefined;
   if (lent !== undefined) Object.assign(d, { _handle: lent });
   // What node's http2 reads from a socket it is given.
   Object.assign(d, {
@@ -846,8 +848,7 @@ export class H2Hub {
             if (h !== undefined) h.lastRead = Date.now();
           }
         : undefined;
-    // Not lent when PINGs are timed from reads: a lent socket is read out of sight (as #nativeTLS).
-    h = this.#startSession(conn, ctx, () => connDuplex(conn, front, onRead, onRead === undefined));
+    h = this.#startSession(conn, ctx, () => connDuplex(conn, front, onRead));
   }
 
   // Hands what `open` returns — the connection's own TLS socket, or a duplex over it — to the

@@ -420,7 +420,7 @@ export class StreamConn implements Conn {
    * undefined when there is no such socket or writes of this connection are still queued (they
    * would be overtaken); otherwise `onDrain` is called whenever the socket can take more.
    */
-  lendWrites(onDrain: () => void): unknown {
+  lendSocket(onDrain: () => void): unknown {
     if (this.#native === undefined || this.#pending.length > 0 || this.#isClosed) return undefined;
     this.#onLentDrain = onDrain;
     return this.#native;
