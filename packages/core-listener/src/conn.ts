@@ -117,8 +117,14 @@ export class HTTPConn implements ResponseSink, ContextProvider {
   #finished = false;
   #done: (() => void) | undefined;
 
+  // The queue is `#out[0..#outN)` with the kinds beside it. It is reused by count, not emptied
+  // with `length = 0`: on Node that store is a runtime call, and V8 then shrinks the backing
+  // store, so the next push grows it again — 40 ns per array per flush (microbenchmark, Node
+  // 20), a tenth of the connection's in-process cost. Flushed slots are overwritten with `''`
+  // so no body is kept alive by an idle connection.
   #out: OutPart[] = [];
   #kinds: number[] = [];
+  #outN = 0;
   #outText = true;
   #closing = false;
   #writeClosed = false;
@@ -254,22 +260,25 @@ export class HTTPConn implements ResponseSink, ContextProvider {
 
   /** Queues body bytes. */
   push(data: Uint8Array): void {
-    this.#out.push(data);
-    this.#kinds.push(K_BYTES);
+    const n = this.#outN++;
+    this.#out[n] = data;
+    this.#kinds[n] = K_BYTES;
     this.#outText = false;
   }
 
   /** Queues head text (latin1); `ascii` spares the scan when the writer knows. */
   pushLatin1(text: string, ascii?: boolean): void {
-    this.#out.push(text);
-    this.#kinds.push(K_LATIN1);
+    const n = this.#outN++;
+    this.#out[n] = text;
+    this.#kinds[n] = K_LATIN1;
     if (this.#outText && ascii !== true && nonASCII.test(text)) this.#outText = false;
   }
 
   /** Queues body text (UTF-8). */
   pushText(text: string): void {
-    this.#out.push(text);
-    this.#kinds.push(K_TEXT);
+    const n = this.#outN++;
+    this.#out[n] = text;
+    this.#kinds[n] = K_TEXT;
   }
 
   /**
@@ -294,18 +303,22 @@ export class HTTPConn implements ResponseSink, ContextProvider {
 
   /** Writes what is queued; resolves when the socket has taken it. */
   flush(): void | Promise<void> {
+    const n = this.#outN;
+    if (n === 0) return;
     const out = this.#out;
-    if (out.length === 0) return;
     const kinds = this.#kinds;
     const allText = this.#outText;
     this.#outText = true;
+    // The queue is emptied before the write, which may call back into a handler.
+    this.#outN = 0;
     if (allText) {
       // Every part is text and every head part ASCII, so UTF-8 of the whole is the wire form.
       let text = out[0] as string;
-      for (let i = 1; i < out.length; i++) text += out[i] as string;
-      // The queues are reused (emptied before the write, which may call back into a handler).
-      out.length = 0;
-      kinds.length = 0;
+      out[0] = '';
+      for (let i = 1; i < n; i++) {
+        text += out[i] as string;
+        out[i] = '';
+      }
       return this.#write(text);
     }
     // Bytes among the parts: one buffer for the whole batch, strings written straight into it.
@@ -313,14 +326,15 @@ export class HTTPConn implements ResponseSink, ContextProvider {
     // later strings use Buffer's native writes at an offset (a subarray view per part, or a JS
     // loop over a head, each cost more than the rest of the flush: a fifth of a gin request).
     let size = 0;
-    for (let i = 0; i < out.length; i++) {
+    for (let i = 0; i < n; i++) {
       const p = out[i] as OutPart;
       size += typeof p !== 'string' ? p.length : kinds[i] === K_LATIN1 ? p.length : utf8Length(p);
     }
     const all = Buffer.allocUnsafe(size);
     let at = 0;
-    for (let i = 0; i < out.length; i++) {
+    for (let i = 0; i < n; i++) {
       const p = out[i] as OutPart;
+      out[i] = '';
       if (typeof p !== 'string') {
         all.set(p, at);
         at += p.length;
@@ -333,8 +347,6 @@ export class HTTPConn implements ResponseSink, ContextProvider {
         at += at === 0 ? textEncoder.encodeInto(p, all).written : all.write(p, at, 'utf8');
       }
     }
-    out.length = 0;
-    kinds.length = 0;
     return this.#write(all);
   }
 
@@ -700,6 +712,7 @@ export class HTTPConn implements ResponseSink, ContextProvider {
     // and end the stream (the client sees EOF, as with Go's panicking handler).
     this.#out = [];
     this.#kinds = [];
+    this.#outN = 0;
     this.#closeWrite();
   }
 

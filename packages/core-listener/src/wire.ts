@@ -112,19 +112,19 @@ const sniffScratch = new Uint8Array(sniffLen);
 // count (so the scratch buffer needs no view per response).
 let sniffLength = 0;
 
-// The first `n` bytes of the buffered parts, for sniffing: an array, with sniffLength set to
-// how many of its bytes count.
-function headBytes(parts: readonly Part[], n: number): Uint8Array {
+// The first `n` bytes of the buffered parts (`parts[0..count)`), for sniffing: an array, with
+// sniffLength set to how many of its bytes count.
+function headBytes(parts: readonly Part[], count: number, n: number): Uint8Array {
   const first = parts[0];
-  if (first === undefined) {
+  if (count === 0 || first === undefined) {
     sniffLength = 0;
     return emptyBody;
   }
-  if (typeof first !== 'string' && (first.length >= n || parts.length === 1)) {
+  if (typeof first !== 'string' && (first.length >= n || count === 1)) {
     sniffLength = Math.min(first.length, n);
     return first;
   }
-  if (typeof first === 'string' && (first.length >= n || parts.length === 1) && n <= sniffLen) {
+  if (typeof first === 'string' && (first.length >= n || count === 1) && n <= sniffLen) {
     const { written } = encoder.encodeInto(
       first.length > n ? first.slice(0, n) : first,
       sniffScratch,
@@ -134,7 +134,8 @@ function headBytes(parts: readonly Part[], n: number): Uint8Array {
   }
   const out = new Uint8Array(n);
   let at = 0;
-  for (const p of parts) {
+  for (let i = 0; i < count; i++) {
+    const p = parts[i] as Part;
     const b = typeof p === 'string' ? encoder.encode(p.length > n ? p.slice(0, n) : p) : p;
     const take = Math.min(b.length, n - at);
     out.set(b.subarray(0, take), at);
@@ -331,7 +332,10 @@ export class ServerResponse
   #hijacked = false;
   #chunking = false;
   #contentLength = -1;
+  // The buffer is `#buf[0..#bufN)`, reused by count (see HTTPConn's output queue for why not
+  // `length = 0`).
   #buf: Part[] = [];
+  #bufN = 0;
   #bufSize = 0;
   #trailers: string[] | undefined;
 
@@ -424,7 +428,7 @@ export class ServerResponse
     // Small writes collect in the buffer, before and after commit alike (Go's bufio), so a
     // stream of small writes becomes a few chunks and socket writes, not one each. Strings are
     // immutable and kept as they are; bytes are copied, since the caller may reuse its buffer.
-    this.#buf.push(isText ? chunk : chunk.slice());
+    this.#buf[this.#bufN++] = isText ? chunk : chunk.slice();
     this.#bufSize += size;
     if (this.#bufSize <= bufferBeforeChunkingSize) return;
     this.#flushBuffer();
@@ -505,19 +509,23 @@ export class ServerResponse
   #flushBuffer(): void {
     // The buffer array is emptied and kept: nothing here can call back into write().
     const parts = this.#buf;
+    const n = this.#bufN;
     const size = this.#bufSize;
     this.#bufSize = 0;
-    if (!this.#committed) this.#commit(parts, size);
+    this.#bufN = 0;
+    if (!this.#committed) this.#commit(parts, n, size);
     if (size !== 0 && this.#req.method !== 'HEAD') {
       const sink = this.#sink;
       if (this.#chunking) sink.pushLatin1(`${size.toString(16)}\r\n`, true);
-      for (const p of parts) {
+      for (let i = 0; i < n; i++) {
+        const p = parts[i] as Part;
         if (typeof p === 'string') sink.pushText(p);
         else sink.push(p);
       }
       if (this.#chunking) sink.pushLatin1('\r\n', true);
     }
-    parts.length = 0;
+    // The sink holds what it needs; the slots let go of it.
+    for (let i = 0; i < n; i++) parts[i] = '';
   }
 
   #trailerLines(): string {
@@ -536,9 +544,9 @@ export class ServerResponse
     return out;
   }
 
-  // Go: chunkWriter.writeHeader. `parts` is the start of the body (`size` bytes), for sniffing
-  // and, when the handler is done, the whole body.
-  #commit(parts: readonly Part[], size: number): void {
+  // Go: chunkWriter.writeHeader. `parts[0..count)` is the start of the body (`size` bytes), for
+  // sniffing and, when the handler is done, the whole body.
+  #commit(parts: readonly Part[], count: number, size: number): void {
     this.#committed = true;
     const req = this.#req;
     const code = this.status;
@@ -633,7 +641,7 @@ export class ServerResponse
 
     if (bodyAllowedForStatus(code)) {
       if (!hasContentType && !hasTE && size > 0) {
-        const bytes = headBytes(parts, sniffLen);
+        const bytes = headBytes(parts, count, sniffLen);
         contentType = detectContentType(bytes, sniffLength);
       }
     } else {
