@@ -409,6 +409,36 @@ function eqExact(b: Uint8Array, s: number, e: number, lit: Uint8Array): boolean 
 
 const asciiDecoder = new TextDecoder();
 
+type SliceFn = (b: Uint8Array, s: number, e: number) => string;
+
+/**
+ * Node's Buffer latin1 slice, when it can be trusted here; `undefined` on Bun and elsewhere.
+ * Measured twice as fast as `TextDecoder` over 12 to 1,000 bytes (Node 20: 45–170 ns against
+ * 100–340 ns), and a head is decoded whole whenever a field longer than 8 bytes is read. On Bun
+ * the decoder was as fast or faster for the short spans of a head, so it stays the way there.
+ */
+const nativeLatin1: SliceFn | undefined = pickNativeLatin1();
+
+/** `b[s:e)`, all ASCII, as a string. */
+const asciiString: SliceFn = nativeLatin1 ?? ((b, s, e) => asciiDecoder.decode(b.subarray(s, e)));
+
+function pickNativeLatin1(): SliceFn | undefined {
+  const g = globalThis as { Bun?: unknown; Buffer?: { prototype?: { latin1Slice?: unknown } } };
+  const slice = g.Bun === undefined ? g.Buffer?.prototype?.latin1Slice : undefined;
+  if (typeof slice !== 'function') return undefined;
+  const latin1Slice = slice as (this: Uint8Array, s: number, e: number) => string;
+  // `latin1Slice` is not in Node's documentation: it is used only if it answers a probe on a
+  // plain Uint8Array (what the parser is given in tests) as a latin1 decoder must.
+  try {
+    if (latin1Slice.call(new Uint8Array([0x61, 0x62, 0xe9, 0x63]), 1, 3) !== 'b\u00e9') {
+      return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+  return (b, s, e) => latin1Slice.call(b, s, e);
+}
+
 const fcc = String.fromCharCode;
 
 /**
@@ -471,7 +501,7 @@ function short(b: Uint8Array, s: number, n: number): string {
  * Decodes `b[s:e)` as latin1 (one UTF-16 code unit per octet), how core-listener's `Header`
  * holds values. Measured on Bun 1.4.5: up to 8 bytes, `fromCharCode` with that many arguments
  * beats any decoder call; for longer pure-ASCII runs, `TextDecoder` (UTF-8 = ASCII there) is
- * fastest. Non-ASCII octets are rare and take `fromCharCode` in slices small enough for
+ * fastest, and on Node Buffer's latin1 slice is (see `nativeLatin1`). Non-ASCII octets are rare and take `fromCharCode` in slices small enough for
  * `apply`'s argument limit. (`TextDecoder('latin1')` is windows-1252 per WHATWG, so it cannot
  * be used.)
  */
@@ -479,9 +509,10 @@ export function latin1(b: Uint8Array, s: number, e: number): string {
   const n = e - s;
   if (n <= 0) return '';
   if (n <= 8) return short(b, s, n);
+  if (nativeLatin1 !== undefined) return nativeLatin1(b, s, e);
   let i = s;
   while (i < e && (b[i] as number) < 0x80) i++;
-  if (i === e) return asciiDecoder.decode(b.subarray(s, e));
+  if (i === e) return asciiString(b, s, e);
   let r = '';
   for (let k = s; k < e; k += 4096) {
     const part = b.subarray(k, Math.min(e, k + 4096));
@@ -587,7 +618,7 @@ export class HeadFields {
     if (t === null) {
       if (e - s <= 8) return short(this.#buf, s, e - s);
       t = this.#ascii
-        ? asciiDecoder.decode(this.#buf.subarray(this.#start, this.#end))
+        ? asciiString(this.#buf, this.#start, this.#end)
         : latin1(this.#buf, this.#start, this.#end);
       this.#text = t;
     }
@@ -1081,7 +1112,7 @@ export class HTTPParser {
       const b = this.#headBuf;
       h =
         (this.#nonAscii & 2) === 0
-          ? asciiDecoder.decode(b.subarray(base, this.#headEnd))
+          ? asciiString(b, base, this.#headEnd)
           : latin1(b, base, this.#headEnd);
       this.#headString = h;
     }
