@@ -216,7 +216,7 @@ export class FlowRecorder {
       const t = r.context().value(traceKey);
       if (t !== undefined) {
         const rec = r.context().value(connRecordKey);
-        const traceStart = performance.now() - t.elapsed();
+        const traceStart = t.origin;
         let origin = traceStart;
         let first = false;
         let active = traceStart;
@@ -278,7 +278,7 @@ export class FlowRecorder {
   readonly sink = (t: Trace): void => {
     if (this.#skip(t.uri)) return;
     const now = performance.now();
-    const traceStart = now - t.elapsed();
+    const traceStart = t.origin;
     const x = this.#extra.get(t);
     const origin = x?.origin ?? traceStart;
     const rel = (ms: number): number => ms - origin;

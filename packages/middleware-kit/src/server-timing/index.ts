@@ -66,19 +66,23 @@ export class Trace {
   bytes = 0;
   /** Final status (200 when nothing was written). */
   status = 0;
-  readonly #t0: number;
+  /**
+   * `performance.now()` when the trace began: span times are relative to it. Read it rather
+   * than `performance.now() - elapsed()`, two clock readings that a preemption can pull apart.
+   */
+  readonly origin: number;
 
   /** Starts a trace for `r`. */
   constructor(r: Request) {
     this.method = r.method;
     this.uri = r.requestURI;
     this.startedAt = Date.now();
-    this.#t0 = performance.now();
+    this.origin = performance.now();
   }
 
   /** Ms since the trace began. */
   elapsed(): number {
-    return performance.now() - this.#t0;
+    return performance.now() - this.origin;
   }
 
   /** Opens a span; call the returned function to close it (idempotent). */

@@ -47,6 +47,26 @@ describe('trace + serverTiming', () => {
     expect(w.calls).toEqual(['hijack']);
   });
 
+  test('origin is the clock reading span times are relative to', async () => {
+    const traces: Trace[] = [];
+    let handlerAt = 0;
+    const before = performance.now();
+    await chain(
+      tracedHandler('handler', () => {
+        handlerAt = performance.now();
+      }),
+      trace({ sink: (t) => traces.push(t) }),
+    ).serveHTTP(new ResponseRecorder(), newRequest('GET', '/'));
+    const after = performance.now();
+    const t = traces[0] as Trace;
+    expect(t.origin).toBeGreaterThanOrEqual(before);
+    const span = t.spans[0] as (typeof t.spans)[0];
+    // The span opened before the handler ran and closed after it, on the trace's own clock.
+    expect(t.origin + span.start).toBeLessThanOrEqual(handlerAt);
+    expect(t.origin + span.start + span.dur).toBeGreaterThanOrEqual(handlerAt);
+    expect(t.origin + t.duration).toBeLessThanOrEqual(after);
+  });
+
   test('span names must be tokens', () => {
     expect(() => traced('a b', (n) => n)).toThrow('must be a token');
   });
