@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { toFetchHandler, toNodeListener } from './adapters.ts';
 import { ErrAbortHandler, ErrNotSupported } from './errors.ts';
 import type { HandlerLike } from './handler.ts';
-import { listen, openNetResources } from './net.ts';
+import { listen } from './net.ts';
 import type { Request } from './request.ts';
 import { ResponseController, type ResponseWriter } from './response.ts';
 import { Server } from './server.ts';
+import { expectNothingOpen } from './settled.test-util.ts';
 import { plainHTTPToTLSReply } from './tls.ts';
 
 // The same rows run on the servehttp Server and through both adapters: what a handler writes
@@ -21,11 +22,7 @@ const closers: (() => Promise<void> | void)[] = [];
 
 afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();
-  const deadline = Date.now() + 2000;
-  while (openNetResources().conns + openNetResources().listeners > 0 && Date.now() < deadline) {
-    await Bun.sleep(5);
-  }
-  expect(openNetResources()).toEqual({ listeners: 0, conns: 0 });
+  await expectNothingOpen();
 });
 
 async function start(kind: Kind, handler: HandlerLike, logs: string[] = []): Promise<string> {

@@ -10,9 +10,9 @@ import {
   startDual,
 } from './h2.test-util.ts';
 import type { HandlerLike } from './handler.ts';
-import { openNetResources } from './net.ts';
 import type { Request } from './request.ts';
 import { type Flusher, ResponseController, type ResponseWriter } from './response.ts';
+import { expectNothingOpen } from './settled.test-util.ts';
 
 // One table of handler behaviours, run over HTTP/1.1 (clear and TLS) and HTTP/2 (TLS with ALPN
 // h2, and h2c by prior knowledge), on both socket backends. What each row expects is what Go's
@@ -32,11 +32,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  const deadline = Date.now() + 3000;
-  while (openNetResources().conns + openNetResources().listeners > 0 && Date.now() < deadline) {
-    await Bun.sleep(10);
-  }
-  expect(openNetResources()).toEqual({ listeners: 0, conns: 0 });
+  await expectNothingOpen(3000, 10);
 });
 
 async function dual(handler: HandlerLike, backend: 'bun' | 'node', opts = {}): Promise<DualServer> {

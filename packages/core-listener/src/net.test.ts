@@ -13,6 +13,7 @@ import {
   NetError,
   openNetResources,
 } from './net.ts';
+import { expectNothingOpen } from './settled.test-util.ts';
 
 // One conformance suite, both backends (Go's run(t, f, modes)); afterEach checks that nothing
 // this module opened is left open (Go's afterTest).
@@ -24,9 +25,7 @@ afterEach(async () => {
   for (const c of clients.splice(0)) c.destroy();
   for (const l of listeners.splice(0)) await l.close();
   // Closing a client is seen by the server side on the next turns of the event loop.
-  const deadline = Date.now() + 2000;
-  while (openNetResources().conns > 0 && Date.now() < deadline) await Bun.sleep(5);
-  expect(openNetResources()).toEqual({ listeners: 0, conns: 0 });
+  await expectNothingOpen();
 });
 
 async function serve(

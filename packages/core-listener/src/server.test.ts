@@ -4,7 +4,7 @@ import type { ConnState } from './conn.ts';
 import { ErrAbortHandler, ErrServerClosed } from './errors.ts';
 import type { HandlerLike } from './handler.ts';
 import { Header } from './header.ts';
-import { listen, openNetResources } from './net.ts';
+import { listen } from './net.ts';
 import type { Request } from './request.ts';
 import {
   type Flusher,
@@ -13,6 +13,7 @@ import {
   type ResponseWriter,
 } from './response.ts';
 import { Server, type ServerOptions } from './server.ts';
+import { expectNothingOpen } from './settled.test-util.ts';
 
 // One wire-level suite over both socket backends (Go's run(t, f, modes)), raw bytes in and out,
 // with a check after each test that no listener or connection is left open (Go's afterTest).
@@ -23,11 +24,7 @@ const sockets: Socket[] = [];
 afterEach(async () => {
   for (const s of sockets.splice(0)) s.destroy();
   for (const s of servers.splice(0)) await s.close();
-  const deadline = Date.now() + 2000;
-  while (openNetResources().conns + openNetResources().listeners > 0 && Date.now() < deadline) {
-    await Bun.sleep(5);
-  }
-  expect(openNetResources()).toEqual({ listeners: 0, conns: 0 });
+  await expectNothingOpen();
 });
 
 async function start(backend: 'bun' | 'node', handler: HandlerLike, opts: ServerOptions = {}) {

@@ -1,21 +1,18 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
-import { listen, openNetResources } from './net.ts';
+import { listen } from './net.ts';
 import type { Request } from './request.ts';
 import type { ResponseWriter } from './response.ts';
 import { Server } from './server.ts';
+import { expectNothingOpen } from './settled.test-util.ts';
 import { type Drainable, shutdownOnSignals } from './signals.ts';
 
 const servers: Server[] = [];
 
 afterEach(async () => {
   for (const s of servers.splice(0)) await s.close();
-  const deadline = Date.now() + 2000;
-  while (openNetResources().conns + openNetResources().listeners > 0 && Date.now() < deadline) {
-    await Bun.sleep(5);
-  }
-  expect(openNetResources()).toEqual({ listeners: 0, conns: 0 });
+  await expectNothingOpen();
 });
 
 // A server whose handler holds each request until `release()`.

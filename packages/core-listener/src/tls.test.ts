@@ -8,6 +8,7 @@ import { listen, NetError, openNetResources } from './net.ts';
 import type { Request } from './request.ts';
 import type { ResponseWriter } from './response.ts';
 import { loadTLSFiles, Server } from './server.ts';
+import { expectNothingOpen } from './settled.test-util.ts';
 import { testCertificate as cert, testKey as key } from './testcert.ts';
 import { alpnWire, looksLikeHTTP, plainHTTPToTLSReply, type TLSConnectionState } from './tls.ts';
 
@@ -16,11 +17,7 @@ const servers: Server[] = [];
 
 afterEach(async () => {
   for (const s of servers.splice(0)) await s.close();
-  const deadline = Date.now() + 2000;
-  while (openNetResources().conns + openNetResources().listeners > 0 && Date.now() < deadline) {
-    await Bun.sleep(5);
-  }
-  expect(openNetResources()).toEqual({ listeners: 0, conns: 0 });
+  await expectNothingOpen();
 });
 
 const echoTLS = (w: ResponseWriter, r: Request): void => {

@@ -3,10 +3,11 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listen, openNetResources } from '../net.ts';
+import { listen } from '../net.ts';
 import type { Request } from '../request.ts';
 import { ResponseController, type ResponseWriter } from '../response.ts';
 import { Server } from '../server.ts';
+import { expectNothingOpen } from '../settled.test-util.ts';
 import {
   type ClientReport,
   goClient,
@@ -27,11 +28,7 @@ const servers: Server[] = [];
 
 afterEach(async () => {
   for (const s of servers.splice(0)) await s.close();
-  const deadline = Date.now() + 2000;
-  while (openNetResources().conns + openNetResources().listeners > 0 && Date.now() < deadline) {
-    await Bun.sleep(5);
-  }
-  expect(openNetResources()).toEqual({ listeners: 0, conns: 0 });
+  await expectNothingOpen();
 });
 
 // 300 KiB of every byte value: more than one read and one socket buffer, not text.

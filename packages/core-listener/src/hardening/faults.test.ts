@@ -4,6 +4,7 @@ import { listen, openNetResources } from '../net.ts';
 import type { Request } from '../request.ts';
 import { type Flusher, ResponseController, type ResponseWriter } from '../response.ts';
 import { Server, type ServerOptions } from '../server.ts';
+import { expectNothingOpen } from '../settled.test-util.ts';
 import { exchange } from './wire.test-util.ts';
 
 // Faults on both sides of the connection: clients that reset (RST) or vanish mid-request and
@@ -33,11 +34,7 @@ afterAll(() => {
 afterEach(async () => {
   for (const s of sockets.splice(0)) s.destroy();
   for (const s of servers.splice(0)) await s.close();
-  const deadline = Date.now() + 3000;
-  while (openNetResources().conns + openNetResources().listeners > 0 && Date.now() < deadline) {
-    await Bun.sleep(5);
-  }
-  expect(openNetResources()).toEqual({ listeners: 0, conns: 0 });
+  await expectNothingOpen(3000);
 });
 
 async function start(

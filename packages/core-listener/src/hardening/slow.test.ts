@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import { connect, type Socket } from 'node:net';
-import { listen, openNetResources } from '../net.ts';
+import { listen } from '../net.ts';
 import type { Request } from '../request.ts';
 import type { ResponseWriter } from '../response.ts';
 import { Server, type ServerOptions } from '../server.ts';
+import { expectNothingOpen } from '../settled.test-util.ts';
 import { exchange } from './wire.test-util.ts';
 
 // Slow clients, the short versions (the full-scale slowloris, 1,000 connections at one byte a
@@ -17,11 +18,7 @@ const sockets: Socket[] = [];
 afterEach(async () => {
   for (const s of sockets.splice(0)) s.destroy();
   for (const s of servers.splice(0)) await s.close();
-  const deadline = Date.now() + 3000;
-  while (openNetResources().conns + openNetResources().listeners > 0 && Date.now() < deadline) {
-    await Bun.sleep(5);
-  }
-  expect(openNetResources()).toEqual({ listeners: 0, conns: 0 });
+  await expectNothingOpen(3000);
 });
 
 async function start(
