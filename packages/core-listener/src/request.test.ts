@@ -453,6 +453,47 @@ describe('Request', () => {
       a.setPathValue('id', '1');
       expect(b.pathValue('id')).toBe('');
     });
+
+    // Go: ServeMux.ServeHTTP assigns r.pat and r.matches; PathValue reads the match first, then
+    // otherValues; SetPathValue writes into the match for its wildcards (TestSetPathValue).
+    test('setPathMatch replaces the previous match; values set under other names stay', () => {
+      const r = new Request({ target: '/' });
+      r.setPathValue('tenant', 'acme');
+      const values = ['1', 'core'];
+      r.setPathMatch(['ver', 'pkg'], values);
+      values[0] = 'reused by the router';
+      expect([r.pathValue('ver'), r.pathValue('pkg'), r.pathValue('tenant')]).toEqual([
+        '1',
+        'core',
+        'acme',
+      ]);
+      r.setPathValue('pkg', 'changed');
+      expect(r.pathValue('pkg')).toBe('changed');
+      // The next mux's match: the outer wildcards are gone, as in Go.
+      r.setPathMatch(['id'], ['7']);
+      expect([r.pathValue('ver'), r.pathValue('pkg'), r.pathValue('id')]).toEqual(['', '', '7']);
+      expect(r.pathValue('tenant')).toBe('acme');
+      // No match (Go: pat and matches nil): only the values of their own remain.
+      r.setPathMatch([], []);
+      expect([r.pathValue('id'), r.pathValue('tenant')]).toEqual(['', 'acme']);
+    });
+
+    test('a matched wildcard shadows a value set under its name before the match', () => {
+      const r = new Request({ target: '/' });
+      r.setPathValue('id', 'before');
+      r.setPathMatch(['id'], ['matched']);
+      expect(r.pathValue('id')).toBe('matched');
+      r.setPathMatch([], []);
+      expect(r.pathValue('id')).toBe('before');
+    });
+
+    test('a shallow copy gets its own match', () => {
+      const r = new Request({ target: '/' });
+      r.setPathMatch(['id'], ['1']);
+      const c = r.withContext(r.context());
+      c.setPathValue('id', '2');
+      expect([r.pathValue('id'), c.pathValue('id')]).toEqual(['1', '2']);
+    });
   });
 
   describe('withContext', () => {

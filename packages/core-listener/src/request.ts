@@ -205,6 +205,11 @@ export class Request {
   #ctx: Context | undefined;
   #ctxProvider: ContextProvider | undefined;
   #body: BodyState;
+  // Go keeps the matched pattern's values (`pat`, `matches`) apart from the ones set under other
+  // names (`otherValues`): a router replaces the first pair whole, so a ServeMux inside another
+  // sees its own match only, while values set by middleware stay.
+  #matchNames: readonly string[] = noPathValues;
+  #matches: readonly string[] = noPathValues;
   #pathNames: readonly string[] = noPathValues;
   #pathValues: readonly string[] = noPathValues;
 
@@ -395,6 +400,8 @@ export class Request {
     r.tls = this.tls;
     r.pattern = this.pattern;
     r.#body = this.#body;
+    r.#matchNames = this.#matchNames;
+    r.#matches = this.#matches.length === 0 ? noPathValues : this.#matches.slice();
     r.#pathNames = this.#pathNames.slice();
     r.#pathValues = this.#pathValues.slice();
     return r;
@@ -405,6 +412,10 @@ export class Request {
    * {@link Request.setPathValue}); `''` when there is none. Go: `Request.PathValue`.
    */
   pathValue(name: string): string {
+    const m = this.#matchNames;
+    for (let i = 0; i < m.length; i++) {
+      if (m[i] === name) return this.#matches[i] ?? '';
+    }
     const names = this.#pathNames;
     for (let i = 0; i < names.length; i++) {
       if (names[i] === name) return this.#pathValues[i] as string;
@@ -412,8 +423,18 @@ export class Request {
     return '';
   }
 
-  /** Sets what {@link Request.pathValue} returns for `name`. Go: `Request.SetPathValue`. */
+  /**
+   * Sets what {@link Request.pathValue} returns for `name`: the matched pattern's value when it
+   * has a wildcard of that name, else a value of its own. Go: `Request.SetPathValue`.
+   */
   setPathValue(name: string, value: string): void {
+    const m = this.#matchNames;
+    for (let i = 0; i < m.length; i++) {
+      if (m[i] === name) {
+        (this.#matches as string[])[i] = value;
+        return;
+      }
+    }
     const names = this.#pathNames;
     for (let i = 0; i < names.length; i++) {
       if (names[i] === name) {
@@ -428,6 +449,19 @@ export class Request {
       (names as string[]).push(name);
       (this.#pathValues as string[]).push(value);
     }
+  }
+
+  /**
+   * Records a router's match: `names` are the matched pattern's wildcards in order and `values`
+   * what they matched (an empty `names` for no match). It replaces the previous match whole;
+   * values set with {@link Request.setPathValue} under other names stay. What Go's
+   * `ServeMux.ServeHTTP` does to the request's `pat` and `matches`, so that a ServeMux behind
+   * another one (`stripPrefix` in between) sees only its own wildcards.
+   */
+  setPathMatch(names: readonly string[], values: readonly string[]): void {
+    this.#matchNames = names;
+    // The request's own copy: setPathValue writes into it, and a router reuses its array.
+    this.#matches = names.length === 0 ? noPathValues : values.slice(0, names.length);
   }
 
   /** The `User-Agent` header, or `''`. Go: `Request.UserAgent`. */

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { type Request, StatusOK } from '@servehttp/core-listener';
 import { newRequest, ResponseRecorder } from '@servehttp/core-listener/httptest';
 import { ConflictError, PatternError, RegistrationError } from './errors.ts';
+import { stripPrefix } from './helpers.ts';
 import { DefaultServeMux, handleFunc } from './index.ts';
 import { req, serve, stringHandler } from './mux.test-util.ts';
 import { ServeMux } from './mux.ts';
@@ -224,6 +225,43 @@ describe('path values and r.pattern', () => {
     expect(got?.pattern).toBe(pattern);
     for (const [k, v] of Object.entries(values)) expect(got?.pathValue(k)).toBe(v);
     expect(got?.pathValue('nope')).toBe('');
+  });
+
+  // Go: ServeMux.ServeHTTP sets r.Pattern, r.pat and r.matches from its own match, so a mux
+  // behind another sees only its own wildcards; values set with SetPathValue under names the
+  // pattern lacks (otherValues) are kept.
+  describe('a ServeMux behind another', () => {
+    const inner = new ServeMux();
+    const seenInner: { r?: Request } = {};
+    inner.handleFunc('GET /u/{id}', (_w, r) => {
+      seenInner.r = r;
+    });
+    inner.handleFunc('GET /v/{ver}/u/{id}', (_w, r) => {
+      seenInner.r = r;
+    });
+    const outer = new ServeMux();
+    outer.handle('GET /v/{ver}/', stripPrefix('/v/1', inner));
+    outer.handle('GET /full/{ver}/', stripPrefix('/full/2', inner));
+    const withTenant = {
+      serveHTTP: (w: ResponseRecorder, r: Request) => {
+        r.setPathValue('tenant', 'acme');
+        return outer.serveHTTP(w, r);
+      },
+    };
+    test.each<[string, string, Record<string, string>]>([
+      // Behind stripPrefix: `ver` belonged to the outer match and is gone.
+      ['/v/1/u/7', 'GET /u/{id}', { id: '7', ver: '', tenant: 'acme' }],
+      // The inner pattern has a `ver` of its own: the inner match's value, not the outer's 2.
+      ['/full/2/v/9/u/7', 'GET /v/{ver}/u/{id}', { id: '7', ver: '9', tenant: 'acme' }],
+    ])('%s → %s %j', (path, pattern, values) => {
+      seenInner.r = undefined;
+      const w = new ResponseRecorder();
+      void withTenant.serveHTTP(w, newRequest('GET', path));
+      expect(w.code).toBe(StatusOK);
+      const got = seenInner.r as Request | undefined;
+      expect(got?.pattern).toBe(pattern);
+      for (const [k, v] of Object.entries(values)) expect(got?.pathValue(k)).toBe(v);
+    });
   });
 });
 

@@ -66,6 +66,9 @@ function exactMatch(route: Route | undefined, path: string): boolean {
   return route.segCount === slashes;
 }
 
+// The match of a request no pattern matched.
+const noNames: readonly string[] = Object.freeze([]);
+
 function methodNotAllowed(allowed: string[]): Handler {
   const allow = allowed.join(', ');
   return {
@@ -184,12 +187,13 @@ export class ServeMux implements Handler {
     const h = this.#find(r);
     r.pattern = this.#pattern;
     const route = this.#route;
-    if (route !== undefined) {
+    // Go replaces the request's match (r.pat, r.matches) with this mux's, a miss included: a
+    // mux behind another sees its own wildcards only; values set by middleware stay.
+    if (route === undefined) r.setPathMatch(noNames, noNames);
+    else {
       const tree = this.#tree;
-      const names = route.names;
-      for (let i = 0; i < tree.nvalues; i++) {
-        r.setPathValue(names[i] as string, tree.values[i] as string);
-      }
+      const n = tree.nvalues;
+      r.setPathMatch(route.names, n === route.names.length ? tree.values : tree.values.slice(0, n));
     }
     return h.serveHTTP(w, r);
   }
