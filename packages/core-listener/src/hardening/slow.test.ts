@@ -126,8 +126,12 @@ describe.each(backends)('%s backend: slow clients', (backend) => {
       async (w: ResponseWriter, r: Request) => {
         w.header().set('Content-Type', 'application/octet-stream');
         const gone = r.context().signal;
-        // Up to 512 MiB, each write awaited as the contract asks: backpressure stalls here.
-        for (let i = 0; i < 8192; i++) {
+        // More than the client can take before writeTimeout, however fast it reads once it
+        // resumes (512 MiB had gone through in the 800 ms left, and the response then ended
+        // before the deadline): up to 64 GiB or 8 s, each write awaited as the contract asks, so
+        // backpressure stalls here.
+        const until = Date.now() + 8000;
+        for (let i = 0; i < 1 << 20 && Date.now() < until; i++) {
           await w.write(chunk);
           written += chunk.length;
           // A client that left cancels the context (Go's background read).
