@@ -437,6 +437,51 @@ describe('preflight status', () => {
   });
 });
 
+// Bad input: an Origin that is no origin at all never throws. rs/cors compares the value with
+// its list and, finding no match, adds nothing but Vary; a preflight still ends the chain with
+// the success status (its handler never runs), so the browser is refused by the missing
+// Access-Control-Allow-Origin, not by an error.
+describe('malformed Origin values get no CORS headers, and never an exception', () => {
+  const origins = [
+    'null',
+    'not a url',
+    'http://',
+    '*',
+    'http://foobar.com/',
+    'http://foobar.com:x',
+    `http://${'a'.repeat(4000)}.com`,
+  ];
+  const options: CorsOptions = { allowedOrigins: ['http://foobar.com'] };
+  test.each(origins)(
+    'actual request, Origin %p: the handler answers, only Vary is added',
+    async (origin) => {
+      const rec = new ResponseRecorder();
+      await cors(options)(handlerFunc((w) => void w.write('bar'))).serveHTTP(
+        rec,
+        request('GET', { Origin: [origin] }),
+      );
+      expect([rec.code, rec.text(), [...rec.header().keys()]]).toEqual([200, 'bar', ['Vary']]);
+    },
+  );
+  test.each(origins)('preflight, Origin %p: 204, no Allow-Origin', async (origin) => {
+    const rec = new ResponseRecorder();
+    let called = false;
+    await cors(options)(
+      handlerFunc(() => {
+        called = true;
+      }),
+    ).serveHTTP(
+      rec,
+      request('OPTIONS', { Origin: [origin], 'Access-Control-Request-Method': ['GET'] }),
+    );
+    expect([rec.code, called, rec.header().get('Access-Control-Allow-Origin')]).toEqual([
+      204,
+      false,
+      '',
+    ]);
+  });
+});
+
 describe('bad options throw at construction', () => {
   const rows: [string, CorsOptions, string][] = [
     ['two wildcards', { allowedOrigins: ['https://*.*.example.com'] }, 'more than one "*"'],

@@ -33,6 +33,10 @@ describe('Go TestCrossOriginProtectionSecFetchSite', () => {
     ['no header with matching origin', 'POST', '', 'https://example.com', 200],
     ['no header with mismatched origin', 'POST', '', 'https://attacker.example', 403],
     ['no header with null origin', 'POST', '', 'null', 403],
+    // Go parses Origin with url.Parse and compares its host with the request's: a value that is
+    // no URL, or one without a host, never matches (and never throws).
+    ['no header with an origin that is no URL', 'POST', '', '%zz not a url', 403],
+    ['no header with an origin without a host', 'POST', '', 'http://', 403],
     ['GET allowed', 'GET', 'cross-site', '', 200],
     ['HEAD allowed', 'HEAD', 'cross-site', '', 200],
     ['OPTIONS allowed', 'OPTIONS', 'cross-site', '', 200],
