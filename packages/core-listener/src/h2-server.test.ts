@@ -20,6 +20,7 @@ import { listen } from './net.ts';
 import { ResponseController } from './response.ts';
 import { Server, type ServerOptions } from './server.ts';
 import { testCertificate, testKey } from './testcert.ts';
+import { runTool } from './tools.test-util.ts';
 
 // Server-level HTTP/2: ALPN defaults, the protocol switches, HTTP2Config as SETTINGS on the
 // wire, timeouts, shutdown/close, and real clients (curl, nghttp) and Node.js as the runtime.
@@ -51,25 +52,11 @@ async function freePort(): Promise<number> {
   return p;
 }
 
-// Asynchronous: the server under test runs in this process, so a blocking spawn would stall it.
-function run(cmd: string, args: string[]): Promise<{ out: string; code: number | null }> {
-  return new Promise((done) => {
-    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout?.on('data', (b: Buffer) => {
-      out += b.toString();
-    });
-    p.stderr?.on('data', (b: Buffer) => {
-      out += b.toString();
-    });
-    const t = setTimeout(() => {
-      if (p.pid !== undefined) process.kill(p.pid);
-    }, 10_000);
-    p.on('close', (code) => {
-      clearTimeout(t);
-      done({ out, code });
-    });
-  });
+// A tool's output, stdout then stderr, killed after 10 s. Asynchronous: the server under test
+// runs in this process, so a blocking spawn would stall it.
+async function run(cmd: string, args: string[]): Promise<{ out: string; code: number | null }> {
+  const r = await runTool(cmd, args, { timeoutMs: 10_000 });
+  return { out: r.out + r.err, code: r.code };
 }
 
 // A frame's SETTINGS as id → value.

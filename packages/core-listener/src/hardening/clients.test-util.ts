@@ -8,8 +8,6 @@
  * length and again chunked (the server answers `<length> <sha256>` of what it read), `GET
  * /stream` (flushed three times: chunked), `HEAD /hello`, `GET /big` (1 MiB).
  */
-import { spawn } from 'node:child_process';
-
 /** What every client reports. */
 export interface ClientReport {
   hello: string[];
@@ -177,36 +175,3 @@ out.reused = ports.size === 1;
 agent.destroy();
 console.log(JSON.stringify(out));
 `;
-
-/** Whether `cmd` is on the PATH. */
-export function have(cmd: string): boolean {
-  return Bun.which(cmd) !== null;
-}
-
-/** Runs `cmd` with `stdin` piped in; resolves with its output, killed after `timeoutMs`. */
-export function runTool(
-  cmd: string,
-  args: string[],
-  opts: { stdin?: string; timeoutMs?: number; env?: Record<string, string> } = {},
-): Promise<{ out: string; err: string; code: number | null }> {
-  return new Promise((done) => {
-    const p = spawn(cmd, args, {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, ...opts.env },
-    });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (b: Buffer) => {
-      out += b.toString('latin1');
-    });
-    p.stderr.on('data', (b: Buffer) => {
-      err += b.toString('latin1');
-    });
-    const t = setTimeout(() => p.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
-    p.on('close', (code) => {
-      clearTimeout(t);
-      done({ out, err, code });
-    });
-    p.stdin.end(opts.stdin ?? '');
-  });
-}

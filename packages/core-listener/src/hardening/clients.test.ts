@@ -8,14 +8,8 @@ import type { Request } from '../request.ts';
 import { ResponseController, type ResponseWriter } from '../response.ts';
 import { Server } from '../server.ts';
 import { expectNothingOpen } from '../settled.test-util.ts';
-import {
-  type ClientReport,
-  goClient,
-  have,
-  nodeClient,
-  pythonClient,
-  runTool,
-} from './clients.test-util.ts';
+import { have, runTool } from '../tools.test-util.ts';
+import { type ClientReport, goClient, nodeClient, pythonClient } from './clients.test-util.ts';
 
 // The clients people point at a server, run against it over both socket backends: curl,
 // ApacheBench, wrk, h2load (HTTP/1.1, pipelined), Python's http.client, Go's net/http client,
