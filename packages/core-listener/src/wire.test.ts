@@ -402,6 +402,45 @@ describe('ServerResponse details', () => {
   });
 });
 
+// Go's chunkWriter parses a handler's Content-Length with strconv.ParseInt and drops what fails;
+// past 2^53 this server cannot count bytes exactly and drops it too.
+describe('a Content-Length the handler set', () => {
+  const rows: [value: string, kept: boolean, body: string][] = [
+    ['5', true, 'hello'],
+    ['0005', true, 'hello'],
+    ['', false, 'hello'],
+    ['-5', false, 'hello'],
+    ['5.0', false, 'hello'],
+    [' 5', false, 'hello'],
+    ['1e1', false, 'hello'],
+    ['900719925474099', true, ''],
+    ['9007199254740991', true, ''],
+    ['9007199254740992', false, ''],
+    ['99999999999999999999999', false, ''],
+  ];
+  test.each(rows)('%p kept: %p', (value, kept, body) => {
+    const sink = new CaptureSink();
+    const w = new ServerResponse(get11, sink);
+    w.header().set('Content-Length', value);
+    w.header().set('Content-Type', 'text/plain');
+    w.writeHeader(200);
+    if (body !== '') void w.write(body);
+    if (kept) {
+      expect(sink.logs).toEqual([]);
+      if (body !== '') expect(() => w.write('!')).toThrow(ErrContentLength);
+    } else if (value !== '') {
+      expect(sink.logs).toEqual([`http: invalid Content-Length of ${JSON.stringify(value)}`]);
+    }
+    w.finish();
+    const lengths = [...sink.out.matchAll(/\r\nContent-Length: ([^\r]*)\r\n/g)].map((m) => m[1]);
+    // An empty one is not parsed, but it still stops the computed length (Go's header.has):
+    // the body goes chunked and the empty field is dropped.
+    const want = kept ? [value] : value === '' ? [] : [String(body.length)];
+    expect(lengths).toEqual(want);
+    expect(sink.out.includes('Transfer-Encoding: chunked')).toBe(value === '');
+  });
+});
+
 describe('text bodies are counted in UTF-8 bytes', () => {
   const rows: [text: string, bytes: number][] = [
     ['', 0],

@@ -567,6 +567,7 @@ export class ServerResponse
     let trailers = false;
     let te = '';
     let clField = '';
+    let hasCLField = false;
     let connField = '';
     let hasConnection = false;
     let hasContentType = false;
@@ -580,6 +581,7 @@ export class ServerResponse
             hasContentType = true;
             break;
           case 'Content-Length':
+            hasCLField = true;
             clField = vs[0] as string;
             break;
           case 'Transfer-Encoding':
@@ -616,7 +618,9 @@ export class ServerResponse
       !trailers &&
       !hasTE &&
       bodyAllowedForStatus(code) &&
-      clField === '' &&
+      // Go's header.has: an empty Content-Length still stops the computed one (it is then
+      // chunked, and the empty field dropped), so the head never carries two.
+      !hasCLField &&
       (!isHEAD || size > 0)
     ) {
       this.#contentLength = size;
