@@ -27,7 +27,8 @@ import {
   fieldValues,
   Header,
   type HeaderBorrower,
-  headerFields,
+  headerNames,
+  headerValues,
   lendHeader,
   TrailerPrefix,
 } from './header.ts';
@@ -415,7 +416,7 @@ export class H2ResponseWriter implements ResponseWriter, Flusher, DeadlineSetter
     const h = this.#header;
     if (h === undefined) return;
     let any = false;
-    for (const k of headerFields(h).names) if (k.startsWith(TrailerPrefix)) any = true;
+    for (const k of headerNames(h)) if (k.startsWith(TrailerPrefix)) any = true;
     if (!any) return;
     for (const [k, vs] of h) {
       if (!k.startsWith(TrailerPrefix)) continue;
@@ -493,7 +494,8 @@ function lower(name: string): string {
 // HTTP/2's forbidden connection fields and `Trailer:` keys left out, and Content-Length too
 // when the caller sets it itself (`final`).
 function addFields(out: Record<string, string | string[]>, h: Header, final: boolean): void {
-  const { names, values } = headerFields(h);
+  const names = headerNames(h);
+  const values = headerValues(h);
   for (let i = 0; i < names.length; i++) {
     const k = names[i] as string;
     const vs = values[i] as readonly string[];

@@ -175,6 +175,18 @@ const recentKeys = new Recent<string>(
   ['Content-Type', 'Content-Length', 'Vary', 'Cache-Control'].map((k) => [k, k] as const),
 );
 
+// The canonical form of a name a lookup was given: the recent names first, since handlers ask
+// for the same few (`has('Content-Type')` before every render) and a string compare is cheaper
+// than the table's hash.
+function lookupKey(key: string): string {
+  const r = recentKeys;
+  if (key === r.k0) return r.v0;
+  if (key === r.k1) return r.v1;
+  if (key === r.k2) return r.v2;
+  if (key === r.k3) return r.v3;
+  return canonicalHeaderKey(key);
+}
+
 // Validates and canonicalizes a name given through the API. `Trailer:X-Name` (Go's TrailerPrefix
 // form) is accepted with its suffix canonicalized.
 function checkedKey(op: string, name: unknown): string {
@@ -277,14 +289,15 @@ function checkedValue(op: string, key: string, value: unknown): boolean {
 export let appendTrusted: (h: Header, canonicalKey: string, value: string) => void;
 
 /**
- * The fields of a header as two parallel arrays, canonical names and their value lists in
- * insertion order, for the server's own walk over a response head. Read-only by convention;
- * never exported from the package entry.
+ * The canonical names of a header's fields in insertion order, for the server's own walk over a
+ * response head; {@link headerValues} holds their value lists at the same indexes. Two accessors,
+ * not one returning both: an object per call was an allocation per response head. Read-only by
+ * convention; never exported from the package entry.
  */
-export let headerFields: (h: Header) => {
-  readonly names: readonly string[];
-  readonly values: readonly (readonly string[])[];
-};
+export let headerNames: (h: Header) => readonly string[];
+
+/** The value lists matching {@link headerNames}. Never exported from the package entry. */
+export let headerValues: (h: Header) => readonly (readonly string[])[];
 
 /**
  * The values of `canonicalKey` (a canonical constant: no canonicalization), `undefined` when
@@ -341,7 +354,8 @@ export class Header implements Iterable<[string, string[]]> {
   #obsText = false;
 
   static {
-    headerFields = (h) => ({ names: h.#names, values: h.#values });
+    headerNames = (h) => h.#names;
+    headerValues = (h) => h.#values;
     fieldValues = (h, k) => {
       const i = h.#find(k);
       return i < 0 ? undefined : h.#values[i];
@@ -423,7 +437,7 @@ export class Header implements Iterable<[string, string[]]> {
    * as in Go (`Header.Get`). Use {@link Header.has} to tell "absent" from "empty".
    */
   get(key: string): string {
-    const i = this.#find(canonicalHeaderKey(key));
+    const i = this.#find(lookupKey(key));
     return i < 0 ? '' : ((this.#values[i] as string[])[0] as string);
   }
 
@@ -432,13 +446,13 @@ export class Header implements Iterable<[string, string[]]> {
    * is the header's own: read it, don't change it. Go: `Header.Values`.
    */
   values(key: string): readonly string[] {
-    const i = this.#find(canonicalHeaderKey(key));
+    const i = this.#find(lookupKey(key));
     return i < 0 ? noValues : (this.#values[i] as string[]);
   }
 
   /** Reports whether `key` has at least one value (Go: `_, ok := h[CanonicalHeaderKey(key)]`). */
   has(key: string): boolean {
-    return this.#find(canonicalHeaderKey(key)) >= 0;
+    return this.#find(lookupKey(key)) >= 0;
   }
 
   /** Replaces every value of `key` with `value`. Go: `Header.Set`. */
@@ -461,7 +475,7 @@ export class Header implements Iterable<[string, string[]]> {
 
   /** Removes every value of `key`; a missing key is not an error. Go: `Header.Del`. */
   delete(key: string): void {
-    const i = this.#find(canonicalHeaderKey(key));
+    const i = this.#find(lookupKey(key));
     if (i < 0) return;
     if (this.#lentTo !== undefined) this.#returnLoan();
     this.#names.splice(i, 1);

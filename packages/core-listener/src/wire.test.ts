@@ -441,6 +441,37 @@ describe('a Content-Length the handler set', () => {
   });
 });
 
+// The head of a response built from the same fields as the one before it is reused; any change
+// of a name, a value, a value count or the excluded set must build it again.
+describe('heads of consecutive responses', () => {
+  // fields: `name=value` pairs added in order, comma-separated.
+  const cases: [req: ResponseRequest, fields: string, head: string][] = [
+    [get11, 'X-B=1,X-A=a', 'X-A: a\r\nX-B: 1\r\n'],
+    [get11, 'X-B=1,X-A=a', 'X-A: a\r\nX-B: 1\r\n'],
+    [get11, 'X-B=2,X-A=a', 'X-A: a\r\nX-B: 2\r\n'],
+    [get11, 'X-C=2,X-A=a', 'X-A: a\r\nX-C: 2\r\n'],
+    [get11, 'X-C=2,X-A=a,X-A=b', 'X-A: a\r\nX-A: b\r\nX-C: 2\r\n'],
+    [get11, 'X-C=2,X-A=a', 'X-A: a\r\nX-C: 2\r\n'],
+    [get11, 'Content-Length=0,X-A=a', 'Content-Length: 0\r\nX-A: a\r\n'],
+    [head11, 'Content-Length=0,X-A=a', 'Content-Length: 0\r\nX-A: a\r\n'],
+    [get11, 'Transfer-Encoding=chunked,X-A=a', 'X-A: a\r\n'],
+    [get11, 'Transfer-Encoding=chunked,X-A=a', 'X-A: a\r\n'],
+    [get11, 'Content-Length=0,X-A=a', 'Content-Length: 0\r\nX-A: a\r\n'],
+  ];
+  test('each response gets its own fields', () => {
+    for (const [req, fields, head] of cases) {
+      const sink = new CaptureSink();
+      const w = new ServerResponse(req, sink);
+      for (const kv of fields.split(',')) {
+        const [k, v] = kv.split('=') as [string, string];
+        w.header().add(k, v);
+      }
+      w.finish();
+      expect(sink.wire).toStartWith(`HTTP/1.1 200 OK\r\n${head}Date: D\r\n`);
+    }
+  });
+});
+
 describe('text bodies are counted in UTF-8 bytes', () => {
   const rows: [text: string, bytes: number][] = [
     ['', 0],

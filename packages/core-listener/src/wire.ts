@@ -26,7 +26,8 @@ import {
   fieldValues,
   Header,
   type HeaderBorrower,
-  headerFields,
+  headerNames,
+  headerValues,
   lendHeader,
   mayHaveObsText,
   TrailerPrefix,
@@ -226,12 +227,20 @@ function suppressed(code: number): number {
   return 0;
 }
 
-function isDigits(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
+// A Content-Length a handler set, as a number; -1 when it is not all digits or past 2^53. The
+// digits are summed here: Number() on a string took 15 ns, and a head asked for it twice.
+function parseLength(s: string): number {
+  const n = s.length;
+  if (n === 0) return -1;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return false;
+    if (c < 0x30 || c > 0x39) return -1;
+    v = v * 10 + (c - 0x30);
   }
-  return s.length > 0;
+  // Up to 15 digits the sum is exact; past that, let Number() round as it may and compare.
+  if (n > 15 && Number(s) > Number.MAX_SAFE_INTEGER) return -1;
+  return v;
 }
 
 function hasToken(v: string, token: string): boolean {
@@ -259,14 +268,19 @@ function excluded(k: string, mask: number): boolean {
 
 /** Writes `fields` sorted by name (as Go's `Header.writeSubset`), leaving out the `mask`ed names. */
 function headLines(h: Header, mask: number): string {
-  const { names, values } = headerFields(h);
-  if (names.length === 1) {
+  const names = headerNames(h);
+  const values = headerValues(h);
+  const n = names.length;
+  if (n === 1) {
     // One field (usually Content-Type): nothing to sort, no list to build.
     const k = names[0] as string;
     return excluded(k, mask) ? '' : fieldLines(k, values[0] as readonly string[]);
   }
+  if (mask === lastMask && n * 2 === lastFields.length && sameAsLast(names, values)) {
+    return lastLines;
+  }
   const order: number[] = [];
-  for (let i = 0; i < names.length; i++) if (!excluded(names[i] as string, mask)) order.push(i);
+  for (let i = 0; i < n; i++) if (!excluded(names[i] as string, mask)) order.push(i);
   // Insertion sort: a head has a handful of fields, and Array#sort with a comparator (a closure
   // per response, a call per comparison) cost more than the lines it ordered.
   for (let i = 1; i < order.length; i++) {
@@ -280,8 +294,46 @@ function headLines(h: Header, mask: number): string {
     order[j + 1] = at;
   }
   let out = '';
-  for (const i of order) out += fieldLines(names[i] as string, values[i] as readonly string[]);
+  let single = true;
+  for (const i of order) {
+    const vs = values[i] as readonly string[];
+    if (vs.length !== 1) single = false;
+    out += fieldLines(names[i] as string, vs);
+  }
+  if (single) remember(names, values, mask, out);
   return out;
+}
+
+// The last head built from several single-valued fields, as name, value, name, value…: a route
+// sets the same fields on every response (Content-Type and Content-Length, a middleware's Vary),
+// and comparing them with the last ones is cheaper than sorting and joining them again.
+const lastFields: string[] = [];
+let lastMask = -1;
+let lastLines = '';
+
+function sameAsLast(names: readonly string[], values: readonly (readonly string[])[]): boolean {
+  const last = lastFields;
+  for (let i = 0; i < names.length; i++) {
+    const vs = values[i] as readonly string[];
+    if (vs.length !== 1 || names[i] !== last[2 * i] || vs[0] !== last[2 * i + 1]) return false;
+  }
+  return true;
+}
+
+function remember(
+  names: readonly string[],
+  values: readonly (readonly string[])[],
+  mask: number,
+  lines: string,
+): void {
+  const last = lastFields;
+  last.length = names.length * 2;
+  for (let i = 0; i < names.length; i++) {
+    last[2 * i] = names[i] as string;
+    last[2 * i + 1] = (values[i] as readonly string[])[0] as string;
+  }
+  lastMask = mask;
+  lastLines = lines;
 }
 
 // The last single-valued line built: most responses of a server set the same Content-Type, and
@@ -401,8 +453,9 @@ export class ServerResponse
     }
     const cl = fieldValues(h, 'Content-Length')?.[0] ?? '';
     if (cl !== '') {
-      if (isDigits(cl) && Number(cl) <= Number.MAX_SAFE_INTEGER) {
-        this.#contentLength = Number(cl);
+      const n = parseLength(cl);
+      if (n >= 0) {
+        this.#contentLength = n;
       } else {
         this.#sink.log(`http: invalid Content-Length of ${JSON.stringify(cl)}`);
         lendHeader(h, undefined);
@@ -554,7 +607,8 @@ export class ServerResponse
     const ka = this.#keepAlives;
     const keepAlives = typeof ka === 'boolean' ? ka : ka.keepAlivesEnabled();
     const header = this.#snapshot ?? this.#header ?? emptyHeader;
-    const { names, values } = headerFields(header);
+    const names = headerNames(header);
+    const values = headerValues(header);
     let exclude = 0;
     let contentLength: number | undefined;
     let contentType = '';
