@@ -215,12 +215,12 @@ export class Context {
   request: Request;
   /** The response writer (status, size, written). gin: `c.Writer`. */
   writer: ResponseWriter;
-  /** The route's parameters, in path order. gin: `c.Params`. */
-  params: Param[];
   /** Formats set by {@link Context.setAccepted} or parsed from `Accept`. gin: `c.Accepted`. */
   accepted: string[] | undefined;
 
   readonly #engine: EngineSettings;
+  // A static route has no parameters: the shared frozen list until someone asks for the array.
+  #params: Param[];
   #handlers: readonly HandlerFunc[] = noHandlers;
   #index = -1;
   #fullPath = '';
@@ -254,7 +254,7 @@ export class Context {
     enter = (c) => {
       const saved = { handlers: c.#handlers, index: c.#index };
       // gin c.reset(): everything a route decides; the writer and the body stay.
-      c.params = [];
+      c.#params = emptyParams as Param[];
       c.#handlers = noHandlers;
       c.#index = -1;
       c.#fullPath = '';
@@ -298,11 +298,27 @@ export class Context {
   }
 
   /** Made by the Engine for each request; `params` is filled by the router. */
-  constructor(engine: EngineSettings, w: ResponseWriter, r: Request, params: Param[] = []) {
+  constructor(
+    engine: EngineSettings,
+    w: ResponseWriter,
+    r: Request,
+    params: Param[] = emptyParams as Param[],
+  ) {
     this.#engine = engine;
     this.writer = w;
     this.request = r;
-    this.params = params;
+    this.#params = params;
+  }
+
+  /** The route's parameters, in path order; the array may be changed. gin: `c.Params`. */
+  get params(): Param[] {
+    if (this.#params === emptyParams) this.#params = [];
+    return this.#params;
+  }
+
+  /** Replaces the parameters (gin: assigning `c.Params`). */
+  set params(list: Param[]) {
+    this.#params = list;
   }
 
   // ───────────────────────── flow control ─────────────────────────
@@ -501,7 +517,7 @@ export class Context {
 
   /** The value of the path parameter `key`, `''` if none. gin: `c.Param()`. */
   param(key: string): string {
-    const ps = this.params;
+    const ps = this.#params;
     for (let i = 0; i < ps.length; i++) {
       const p = ps[i] as Param;
       if (p.key === key) return p.value;
@@ -511,7 +527,6 @@ export class Context {
 
   /** Appends a path parameter (tests, middleware). gin: `c.AddParam()`. */
   addParam(key: string, value: string): void {
-    if (this.params === emptyParams) this.params = [];
     this.params.push({ key, value });
   }
 
@@ -1209,13 +1224,24 @@ export class Context {
 
   /** Raw bytes with a content type (and `Content-Length`). gin: `c.Data()`. */
   data(code: number, contentType: string, data: Uint8Array | string): void | Promise<void> {
-    return this.#render(code, contentType, () => {
-      // Text goes out as text: counting its UTF-8 bytes is all the length needs, and the server
-      // encodes it once, with the head, instead of a copy here and another in the writer.
-      const size = typeof data === 'string' ? utf8Length(data) : data.length;
-      if (size > 0) this.writer.header().set('Content-Length', String(size));
-      return data;
-    });
+    // #render without its body closure: this is the hello-world of every benchmark, and nothing
+    // here can throw for the closure's catch to turn into an error.
+    const w = this.writer;
+    if (code > 0) {
+      w.writeHeader(code);
+      if (!bodyAllowedForStatus(code)) {
+        writeContentType(w, contentType);
+        w.writeHeaderNow();
+        return;
+      }
+    }
+    const h = w.header();
+    if (!h.has('Content-Type')) h.set('Content-Type', contentType);
+    // Text goes out as text: counting its UTF-8 bytes is all the length needs, and the server
+    // encodes it once, with the head, instead of a copy here and another in the writer.
+    const size = typeof data === 'string' ? utf8Length(data) : data.length;
+    if (size > 0) h.set('Content-Length', String(size));
+    return w.write(data);
   }
 
   /**
