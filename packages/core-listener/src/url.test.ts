@@ -390,6 +390,20 @@ describe('parseRequestURI', () => {
     });
   });
 
+  test('a repeated target gets a URL of its own each time, equal to the first', () => {
+    const a = parseRequestURI('/repeat/me');
+    const b = parseRequestURI('/repeat/me');
+    expect(b).not.toBe(a);
+    expect(b).toEqual(a);
+    a.query().set('x', '1');
+    expect(b.query().has('x')).toBe(false);
+    // Other targets in between do not change what a repeated one parses to.
+    expect(() => parseRequestURI('/bad%zz')).toThrow(URLError);
+    expect(parseRequestURI('/repeat/me').path).toBe('/repeat/me');
+    expect(parseRequestURI('/repeat/me?q=1').rawQuery).toBe('q=1');
+    expect(parseRequestURI('/repeat/me', true).path).toBe('/repeat/me');
+  });
+
   describe('authority-form (CONNECT)', () => {
     const rows: readonly (readonly [target: string, want: Parts])[] = [
       ['foo.com:443', parts({ host: 'foo.com:443', path: '' })],
