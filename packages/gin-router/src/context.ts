@@ -159,12 +159,6 @@ export interface SavedChain {
   readonly index: number;
 }
 
-let prepare: (c: Context, handlers: readonly HandlerFunc[], fullPath: string) => void;
-let reroute: (c: Context, handlers: readonly HandlerFunc[]) => void;
-let swapWriter: (c: Context, w: ResponseWriter) => ResponseWriter;
-let enter: (c: Context) => SavedChain;
-let leave: (c: Context, saved: SavedChain, pending?: Promise<void>) => void;
-
 /** Engine-only hooks, kept off the public surface. */
 export const internals: {
   prepare: (c: Context, handlers: readonly HandlerFunc[], fullPath: string) => void;
@@ -184,13 +178,19 @@ export const internals: {
    */
   staged: WeakMap<Context, { readonly code: number; readonly body: string }>;
 } = {
-  prepare: (c, h, f) => prepare(c, h, f),
-  reroute: (c, h) => reroute(c, h),
-  swapWriter: (c, w) => swapWriter(c, w),
-  enter: (c) => enter(c),
-  leave: (c, s, p) => leave(c, s, p),
+  // Set by Context's static block, the only code that can reach its private fields; calling
+  // them through a wrapper was a second call per request.
+  prepare: unset,
+  reroute: unset,
+  swapWriter: unset,
+  enter: unset,
+  leave: unset,
   staged: new WeakMap(),
 };
+
+function unset(): never {
+  throw new Error('gin: Context internals used before the class was defined');
+}
 
 function isPromise(v: unknown): v is Promise<void> {
   return typeof (v as Promise<void> | undefined)?.then === 'function';
@@ -237,21 +237,21 @@ export class Context {
   #resumeFn: (() => void | Promise<void>) | undefined;
 
   static {
-    prepare = (c, handlers, fullPath) => {
+    internals.prepare = (c, handlers, fullPath) => {
       c.#handlers = handlers;
       c.#fullPath = fullPath;
       c.#index = -1;
     };
-    reroute = (c, handlers) => {
+    internals.reroute = (c, handlers) => {
       c.#handlers = handlers;
       c.#index = -1;
     };
-    swapWriter = (c, w) => {
+    internals.swapWriter = (c, w) => {
       const prev = c.writer;
       c.writer = w;
       return prev;
     };
-    enter = (c) => {
+    internals.enter = (c) => {
       const saved = { handlers: c.#handlers, index: c.#index };
       // gin c.reset(): everything a route decides; the writer and the body stay.
       c.#params = emptyParams as Param[];
@@ -266,7 +266,7 @@ export class Context {
       c.#sameSite = 0;
       return saved;
     };
-    leave = (c, saved, pending) => {
+    internals.leave = (c, saved, pending) => {
       if (pending !== undefined) {
         c.#inflight = pending;
         return;
