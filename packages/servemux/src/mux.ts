@@ -105,6 +105,9 @@ export class ServeMux implements Handler {
   // caller: a result object per request would be the only allocation of a static hit.
   #route: Route | undefined;
   #pattern = '';
+  // The last path found plain and clean: requests repeat paths, and the parser hands back the
+  // same string for a repeated target, so an identity compare stands in for the scan.
+  #lastPlain = '';
 
   /** A new, empty mux; see {@link ServeMuxOptions}. Go: `http.NewServeMux`. */
   constructor(options?: ServeMuxOptions) {
@@ -206,10 +209,11 @@ export class ServeMux implements Handler {
     const method = r.method;
     // The common path (no escapes kept, nothing to escape, already clean) is its own escaped and
     // clean form: one loop instead of escapedPath's and cleanPath's two.
-    const escaped =
-      u.rawPath === '' && isPlainCleanPath(u.path) && method !== 'CONNECT'
-        ? u.path
-        : u.escapedPath();
+    const p = u.path;
+    const plain =
+      u.rawPath === '' && method !== 'CONNECT' && (p === this.#lastPlain || isPlainCleanPath(p));
+    if (plain) this.#lastPlain = p;
+    const escaped = plain ? p : u.escapedPath();
     this.#route = undefined;
     let host: string;
     let path: string;
@@ -228,7 +232,8 @@ export class ServeMux implements Handler {
       // Without host patterns the host cannot change a match, so it is not even read (reading
       // it decodes the Host field of the request).
       host = tree.hasHosts ? stripHostPort(r.host) : '';
-      path = cleanPath(escaped);
+      // A plain clean path is already what cleaning gives.
+      path = plain ? escaped : cleanPath(escaped);
       route = tree.match(host, method, path);
       if (!exactMatch(route, path)) {
         const to = this.#slashRedirect(host, method, path, u.path, u.rawQuery);
