@@ -313,6 +313,10 @@ class AcceptQueue {
   }
 }
 
+// A writeText answer meaning "all of it": node takes every byte and does not count them, and
+// counting them here was a scan of each response (a UTF-8 length) only to compare with it.
+const tookAll = Number.MAX_SAFE_INTEGER;
+
 /** What a backend socket must offer a {@link StreamConn}. */
 interface RawSocket {
   /**
@@ -320,7 +324,10 @@ interface RawSocket {
    * took everything but is above its buffer mark, so the writer should wait for drain (node).
    */
   write(data: Uint8Array): number;
-  /** Like `write` for text sent as UTF-8; the count is in bytes. */
+  /**
+   * Like `write` for text sent as UTF-8; the count is in bytes, or {@link tookAll} when the
+   * backend took the whole text without counting it (node).
+   */
   writeText(text: string): number;
   end(): void;
   destroy(): void;
@@ -559,7 +566,7 @@ export class StreamConn implements Conn {
     if (typeof data === 'string') {
       if (data.length === 0) return undefined;
       const n = this.#raw.writeText(data);
-      if (n !== -1 && n >= utf8Length(data)) return undefined;
+      if (n === tookAll || (n !== -1 && n >= utf8Length(data))) return undefined;
       if (n === -1) return new Promise((resolve) => this.#pending.push({ data: null, resolve }));
       const rest = encoder.encode(data).subarray(n);
       return new Promise((resolve) => this.#pending.push({ data: rest, resolve }));
@@ -594,7 +601,7 @@ export class StreamConn implements Conn {
     }
     const n = this.#raw.writeText(text);
     if (n === -1) return new Promise((resolve) => this.#pending.push({ data: null, resolve }));
-    if (n >= utf8Length(text)) return Promise.resolve();
+    if (n === tookAll || n >= utf8Length(text)) return Promise.resolve();
     const rest = encoder.encode(text).subarray(n);
     return new Promise((resolve) => this.#pending.push({ data: rest, resolve }));
   }
@@ -782,7 +789,7 @@ function nodeListen(
       // node takes every byte and buffers what the kernel does not; false means "wait for drain".
       write: (d) => (s.write(d) ? d.length : -1),
       // Only the -1 matters: a true write took all of it, whatever its byte length.
-      writeText: (text) => (s.write(text) ? Number.MAX_SAFE_INTEGER : -1),
+      writeText: (text) => (s.write(text) ? tookAll : -1),
       end: () => s.end(),
       destroy: () => s.destroy(),
       pause: () => s.pause(),
