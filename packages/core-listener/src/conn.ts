@@ -126,6 +126,8 @@ export class HTTPConn implements ResponseSink, ContextProvider {
   #kinds: number[] = [];
   #outN = 0;
   #outText = true;
+  // The UTF-8 byte length of the queue, or -1 once a part came without its count.
+  #outBytes = 0;
   #closing = false;
   #writeClosed = false;
   // The last socket write not yet taken whole, or undefined: what a close must wait for.
@@ -275,13 +277,17 @@ export class HTTPConn implements ResponseSink, ContextProvider {
     this.#out[n] = text;
     this.#kinds[n] = K_LATIN1;
     if (this.#outText && ascii !== true && nonASCII.test(text)) this.#outText = false;
+    // Counted as one byte a code unit: the count is used only when every head part is ASCII.
+    if (this.#outBytes !== -1) this.#outBytes += text.length;
   }
 
-  /** Queues body text (UTF-8). */
-  pushText(text: string): void {
+  /** Queues body text (UTF-8), `bytes` long when the writer counted it. */
+  pushText(text: string, bytes = -1): void {
     const n = this.#outN++;
     this.#out[n] = text;
     this.#kinds[n] = K_TEXT;
+    if (bytes < 0) this.#outBytes = -1;
+    else if (this.#outBytes !== -1) this.#outBytes += bytes;
   }
 
   /**
@@ -312,6 +318,8 @@ export class HTTPConn implements ResponseSink, ContextProvider {
     const kinds = this.#kinds;
     const allText = this.#outText;
     this.#outText = true;
+    const bytes = this.#outBytes;
+    this.#outBytes = 0;
     // The queue is emptied before the write, which may call back into a handler.
     this.#outN = 0;
     if (allText) {
@@ -322,7 +330,7 @@ export class HTTPConn implements ResponseSink, ContextProvider {
         text += out[i] as string;
         out[i] = '';
       }
-      return this.#write(text);
+      return this.#write(text, bytes);
     }
     // Bytes among the parts: one buffer for the whole batch, strings written straight into it.
     // The first part (a head) is encoded in place when it is ASCII, the cheapest way there is;
@@ -357,13 +365,14 @@ export class HTTPConn implements ResponseSink, ContextProvider {
   // to a connection the client has left never rejects: the data is dropped, the request's
   // context is already cancelled, and the connection will not be reused (the ResponseWriter
   // contract: its promises never reject, so an unawaited write can never go unhandled).
-  #write(data: string | Uint8Array): void | Promise<void> {
+  // `bytes`: the UTF-8 length of text data when known, else -1.
+  #write(data: string | Uint8Array, bytes = -1): void | Promise<void> {
     const c = this.#conn as Conn & {
-      writeNow?: (d: string | Uint8Array) => Promise<void> | undefined;
+      writeNow?: (d: string | Uint8Array, bytes?: number) => Promise<void> | undefined;
     };
     let w: Promise<void> | undefined;
     try {
-      w = c.writeNow !== undefined ? c.writeNow(data) : c.write(data);
+      w = c.writeNow !== undefined ? c.writeNow(data, bytes) : c.write(data);
     } catch {
       this.#closing = true;
       return;
@@ -716,6 +725,7 @@ export class HTTPConn implements ResponseSink, ContextProvider {
     this.#out = [];
     this.#kinds = [];
     this.#outN = 0;
+    this.#outBytes = 0;
     this.#closeWrite();
   }
 

@@ -555,9 +555,11 @@ export class StreamConn implements Conn {
   /**
    * Like {@link Conn.write} but without a promise when the socket takes everything at once (the
    * common case): returns undefined then, else the promise of the rest. For the HTTP loop, which
-   * writes once per batch of requests and should not pay a promise and a turn for it.
+   * writes once per batch of requests and should not pay a promise and a turn for it. `bytes` is
+   * the UTF-8 length of text when the caller counted it, so a whole write is told from a short
+   * one without counting again.
    */
-  writeNow(data: Uint8Array | string): Promise<void> | undefined {
+  writeNow(data: Uint8Array | string, bytes = -1): Promise<void> | undefined {
     if (this.#isClosed) return Promise.reject(ErrNetClosed);
     if (this.#pending.length > 0) return this.write(data);
     // Long text is encoded once here: a short write then keeps a view of the rest instead of
@@ -566,7 +568,9 @@ export class StreamConn implements Conn {
     if (typeof data === 'string') {
       if (data.length === 0) return undefined;
       const n = this.#raw.writeText(data);
-      if (n === tookAll || (n !== -1 && n >= utf8Length(data))) return undefined;
+      if (n === tookAll || (n !== -1 && n >= (bytes >= 0 ? bytes : utf8Length(data)))) {
+        return undefined;
+      }
       if (n === -1) return new Promise((resolve) => this.#pending.push({ data: null, resolve }));
       const rest = encoder.encode(data).subarray(n);
       return new Promise((resolve) => this.#pending.push({ data: rest, resolve }));

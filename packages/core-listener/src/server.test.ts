@@ -247,6 +247,42 @@ describe.each(backends)('%s backend: one connection (Go conn.serve)', (backend) 
     expect(out.match(/\r\n\r\n\/\d/g)).toEqual(['\r\n\r\n/1', '\r\n\r\n/2', '\r\n\r\n/3']);
   });
 
+  test('UTF-8 text to a client that pauses arrives whole: short writes keep their rest', async () => {
+    // 600 writes of 12 KB text (two bytes per character, under the size that is encoded
+    // before writing) while the client reads nothing: the socket buffers fill, text writes come
+    // up short, and what is kept must be measured in bytes, not characters.
+    const n = 600;
+    const piece = (i: number): string => `<${i}:${'é'.repeat(6000)}>`;
+    const { port } = await start(backend, async (w: ResponseWriter) => {
+      for (let i = 0; i < n; i++) await w.write(piece(i));
+    });
+    const s = connect({ port, host: '127.0.0.1' });
+    sockets.push(s);
+    await new Promise<void>((r) => s.once('connect', () => r()));
+    const chunks: Buffer[] = [];
+    s.on('data', (d: Buffer) => chunks.push(d));
+    s.pause();
+    s.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    await Bun.sleep(300);
+    s.resume();
+    await new Promise<void>((r) => s.once('close', () => r()));
+    const raw = Buffer.concat(chunks);
+    // Undo the chunked framing by its byte counts.
+    let at = raw.indexOf('\r\n\r\n') + 4;
+    const body: Buffer[] = [];
+    for (;;) {
+      const eol = raw.indexOf('\r\n', at);
+      const size = Number.parseInt(raw.subarray(at, eol).toString('latin1'), 16);
+      if (!(size > 0)) break;
+      body.push(raw.subarray(eol + 2, eol + 2 + size));
+      at = eol + 2 + size + 2;
+    }
+    const got = Buffer.concat(body).toString('utf8');
+    const want = Array.from({ length: n }, (_, i) => piece(i)).join('');
+    expect(got.length).toBe(want.length);
+    expect(got === want).toBe(true);
+  });
+
   const bodies: [name: string, request: string][] = [
     ['Content-Length', 'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world'],
     [

@@ -62,8 +62,11 @@ export interface ResponseSink {
    * true when the caller knows every code unit is below 0x80, which spares the sink a scan.
    */
   pushLatin1(text: string, ascii?: boolean): void;
-  /** Queues body text, to be sent as UTF-8. */
-  pushText(text: string): void;
+  /**
+   * Queues body text, to be sent as UTF-8; `bytes` is its UTF-8 length when the caller knows it
+   * (the writer counted it), -1 or absent otherwise.
+   */
+  pushText(text: string, bytes?: number): void;
   /** Hands what is queued to the socket; a promise when the socket is above its mark. */
   flush(): void | Promise<void>;
   /**
@@ -570,9 +573,11 @@ export class ServerResponse
     if (size !== 0 && this.#req.method !== 'HEAD') {
       const sink = this.#sink;
       if (this.#chunking) sink.pushLatin1(`${size.toString(16)}\r\n`, true);
+      // One part (the usual response) is `size` bytes, counted by write(); the sink then need
+      // not count them again to tell a whole socket write from a short one.
       for (let i = 0; i < n; i++) {
         const p = parts[i] as Part;
-        if (typeof p === 'string') sink.pushText(p);
+        if (typeof p === 'string') sink.pushText(p, n === 1 ? size : -1);
         else sink.push(p);
       }
       if (this.#chunking) sink.pushLatin1('\r\n', true);
