@@ -162,6 +162,8 @@ export interface SavedChain {
 /** Engine-only hooks, kept off the public surface. */
 export const internals: {
   prepare: (c: Context, handlers: readonly HandlerFunc[], fullPath: string) => void;
+  /** `prepare` and then `c.next()`, in one call: the route's chain starts. */
+  start: (c: Context, handlers: readonly HandlerFunc[], fullPath: string) => void | Promise<void>;
   reroute: (c: Context, handlers: readonly HandlerFunc[]) => void;
   swapWriter: (c: Context, w: ResponseWriter) => ResponseWriter;
   /** Saves the chain and clears the per-route state, as gin's `HandleContext` + `c.reset()`. */
@@ -181,6 +183,7 @@ export const internals: {
   // Set by Context's static block, the only code that can reach its private fields; calling
   // them through a wrapper was a second call per request.
   prepare: unset,
+  start: unset,
   reroute: unset,
   swapWriter: unset,
   enter: unset,
@@ -241,6 +244,14 @@ export class Context {
       c.#handlers = handlers;
       c.#fullPath = fullPath;
       c.#index = -1;
+    };
+    internals.start = (c, handlers, fullPath) => {
+      c.#handlers = handlers;
+      c.#fullPath = fullPath;
+      c.#index = 0;
+      const r = c.#run();
+      if (r !== undefined) c.#inflight = r;
+      return r;
     };
     internals.reroute = (c, handlers) => {
       c.#handlers = handlers;

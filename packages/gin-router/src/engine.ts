@@ -338,6 +338,8 @@ export class Engine extends RouterGroup implements Handler, EngineSettings {
   htmlRender: HTMLRender | undefined;
 
   readonly #trees = new Map<string, MethodTree>();
+  // The GET tree, asked for by most requests, without the Map lookup.
+  #getTree: MethodTree | undefined;
   // getValue's backtracking scratch, shared by every lookup: getValue is synchronous, counts its
   // entries itself and overwrites them, so one array (at most tree-depth long) serves all.
   readonly #skipped: SkippedNode<readonly HandlerFunc[]>[] = [];
@@ -422,6 +424,7 @@ export class Engine extends RouterGroup implements Handler, EngineSettings {
       root.fullPath = '/';
       tree = { root, statics: new StaticRoutes() };
       this.#trees.set(method, tree);
+      if (method === 'GET') this.#getTree = tree;
     }
     tree.root.addRoute(path, handlers, where);
     if (!/[:*]/.test(path.replaceAll('\\:', ''))) {
@@ -594,20 +597,14 @@ export class Engine extends RouterGroup implements Handler, EngineSettings {
     }
     if (this.removeExtraSlash) rPath = cleanPath(rPath);
 
-    const tree = this.#trees.get(method);
+    const tree = method === 'GET' ? this.#getTree : this.#trees.get(method);
     if (tree !== undefined) {
       const hit = tree.statics.get(rPath);
-      if (hit !== undefined) {
-        internals.prepare(c, hit.handlers, hit.fullPath);
-        return c.next();
-      }
+      if (hit !== undefined) return internals.start(c, hit.handlers, hit.fullPath);
       const params: Param[] = [];
       const value = tree.root.getValue(rPath, params, this.#skipped, unescapeValues);
       c.params = params;
-      if (value.handlers !== undefined) {
-        internals.prepare(c, value.handlers, value.fullPath);
-        return c.next();
-      }
+      if (value.handlers !== undefined) return internals.start(c, value.handlers, value.fullPath);
       if (method !== 'CONNECT' && rPath !== '/') {
         if (value.tsr && this.redirectTrailingSlash) return redirectTrailingSlash(c);
         if (this.redirectFixedPath) {
