@@ -309,16 +309,11 @@ export class Context {
   }
 
   /** Made by the Engine for each request; `params` is filled by the router. */
-  constructor(
-    engine: EngineSettings,
-    w: ResponseWriter,
-    r: Request,
-    params: Param[] = emptyParams as Param[],
-  ) {
+  constructor(engine: EngineSettings, w: ResponseWriter, r: Request, params?: Param[]) {
     this.#engine = engine;
     this.writer = w;
     this.request = r;
-    this.#params = params;
+    this.#params = params ?? (emptyParams as Param[]);
   }
 
   /** The route's parameters, in path order; the array may be changed. gin: `c.Params`. */
