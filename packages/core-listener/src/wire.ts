@@ -279,7 +279,7 @@ function headLines(h: Header, mask: number): string {
     const k = names[0] as string;
     return excluded(k, mask) ? '' : fieldLines(k, values[0] as readonly string[]);
   }
-  if (mask === lastMask && n * 2 === lastFields.length && sameAsLast(names, values)) {
+  if (mask === lastMask && n === lastCount && sameAsLast(names, values)) {
     return lastLines;
   }
   const order: number[] = [];
@@ -303,14 +303,18 @@ function headLines(h: Header, mask: number): string {
     if (vs.length !== 1) single = false;
     out += fieldLines(names[i] as string, vs);
   }
-  if (single) remember(names, values, mask, out);
+  // A handful of fields at most, so what is kept (and compared) stays small.
+  if (single && n <= 8) remember(names, values, mask, out);
   return out;
 }
 
-// The last head built from several single-valued fields, as name, value, name, value…: a route
-// sets the same fields on every response (Content-Type and Content-Length, a middleware's Vary),
-// and comparing them with the last ones is cheaper than sorting and joining them again.
+// The last head built from several single-valued fields, as name, value, name, value… in
+// `lastFields[0..2 * lastCount)`: a route sets the same fields on every response (Content-Type
+// and Content-Length, a middleware's Vary), and comparing them with the last ones is cheaper than
+// sorting and joining them again. Counted, never truncated: on V8 a store to `length` is a
+// runtime call, and a stack that sets a fresh request id misses here on every response.
 const lastFields: string[] = [];
+let lastCount = 0;
 let lastMask = -1;
 let lastLines = '';
 
@@ -330,7 +334,7 @@ function remember(
   lines: string,
 ): void {
   const last = lastFields;
-  last.length = names.length * 2;
+  lastCount = names.length;
   for (let i = 0; i < names.length; i++) {
     last[2 * i] = names[i] as string;
     last[2 * i + 1] = (values[i] as readonly string[])[0] as string;
