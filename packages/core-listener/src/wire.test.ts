@@ -457,6 +457,12 @@ describe('heads of consecutive responses', () => {
     [get11, 'Transfer-Encoding=chunked,X-A=a', 'X-A: a\r\n'],
     [get11, 'Transfer-Encoding=chunked,X-A=a', 'X-A: a\r\n'],
     [get11, 'Content-Length=0,X-A=a', 'Content-Length: 0\r\nX-A: a\r\n'],
+    [get11, 'X-A=1', 'X-A: 1\r\n'],
+    [get11, 'X-A=1', 'X-A: 1\r\n'],
+    [get11, 'X-A=2', 'X-A: 2\r\n'],
+    [get11, 'X-A=2,X-A=3', 'X-A: 2\r\nX-A: 3\r\n'],
+    [get11, 'X-A=2', 'X-A: 2\r\n'],
+    [get11, 'Transfer-Encoding=chunked', ''],
   ];
   test('each response gets its own fields', () => {
     for (const [req, fields, head] of cases) {

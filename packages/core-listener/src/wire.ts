@@ -274,43 +274,44 @@ function headLines(h: Header, mask: number): string {
   const names = headerNames(h);
   const values = headerValues(h);
   const n = names.length;
+  if (mask === lastMask && n === lastCount && sameAsLast(names, values)) return lastLines;
+  let out = '';
+  let single = true;
   if (n === 1) {
     // One field (usually Content-Type): nothing to sort, no list to build.
     const k = names[0] as string;
-    return excluded(k, mask) ? '' : fieldLines(k, values[0] as readonly string[]);
-  }
-  if (mask === lastMask && n === lastCount && sameAsLast(names, values)) {
-    return lastLines;
-  }
-  const order: number[] = [];
-  for (let i = 0; i < n; i++) if (!excluded(names[i] as string, mask)) order.push(i);
-  // Insertion sort: a head has a handful of fields, and Array#sort with a comparator (a closure
-  // per response, a call per comparison) cost more than the lines it ordered.
-  for (let i = 1; i < order.length; i++) {
-    const at = order[i] as number;
-    const name = names[at] as string;
-    let j = i - 1;
-    while (j >= 0 && (names[order[j] as number] as string) > name) {
-      order[j + 1] = order[j] as number;
-      j--;
+    const vs = values[0] as readonly string[];
+    single = vs.length === 1;
+    if (!excluded(k, mask)) out = fieldLines(k, vs);
+  } else {
+    const order: number[] = [];
+    for (let i = 0; i < n; i++) if (!excluded(names[i] as string, mask)) order.push(i);
+    // Insertion sort: a head has a handful of fields, and Array#sort with a comparator (a
+    // closure per response, a call per comparison) cost more than the lines it ordered.
+    for (let i = 1; i < order.length; i++) {
+      const at = order[i] as number;
+      const name = names[at] as string;
+      let j = i - 1;
+      while (j >= 0 && (names[order[j] as number] as string) > name) {
+        order[j + 1] = order[j] as number;
+        j--;
+      }
+      order[j + 1] = at;
     }
-    order[j + 1] = at;
-  }
-  let out = '';
-  let single = true;
-  for (const i of order) {
-    const vs = values[i] as readonly string[];
-    if (vs.length !== 1) single = false;
-    out += fieldLines(names[i] as string, vs);
+    for (const i of order) {
+      const vs = values[i] as readonly string[];
+      if (vs.length !== 1) single = false;
+      out += fieldLines(names[i] as string, vs);
+    }
   }
   // A handful of fields at most, so what is kept (and compared) stays small.
   if (single && n <= 8) remember(names, values, mask, out);
   return out;
 }
 
-// The last head built from several single-valued fields, as name, value, name, value… in
-// `lastFields[0..2 * lastCount)`: a route sets the same fields on every response (Content-Type
-// and Content-Length, a middleware's Vary), and comparing them with the last ones is cheaper than
+// The last head built from single-valued fields, as name, value, name, value… in
+// `lastFields[0..2 * lastCount)`: a route sets the same fields on every response (Content-Type,
+// Content-Length, a middleware's Vary), and comparing them with the last ones is cheaper than
 // sorting and joining them again. Counted, never truncated: on V8 a store to `length` is a
 // runtime call, and a stack that sets a fresh request id misses here on every response.
 const lastFields: string[] = [];
@@ -343,22 +344,7 @@ function remember(
   lastLines = lines;
 }
 
-// The last single-valued line built: most responses of a server set the same Content-Type, and
-// comparing two (usually identical) strings is cheaper than building the line again.
-let lastName = '';
-let lastValue = '';
-let lastLine = '';
-
 function fieldLines(k: string, vs: readonly string[]): string {
-  if (vs.length === 1) {
-    const v = vs[0] as string;
-    if (k !== lastName || v !== lastValue) {
-      lastName = k;
-      lastValue = v;
-      lastLine = `${k}: ${v}\r\n`;
-    }
-    return lastLine;
-  }
   let out = '';
   for (const v of vs) out += `${k}: ${v}\r\n`;
   return out;
