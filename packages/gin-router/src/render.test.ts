@@ -211,6 +211,13 @@ const rows: Row[] = [
     header: { 'Content-Type': 'application/json; charset=utf-8' },
   },
   {
+    name: 'Data 204 writes no body (TestContextRenderNoContentData)',
+    h: (c) => c.data(204, 'text/csv', new TextEncoder().encode('foo,bar')),
+    code: 204,
+    body: '',
+    header: { 'Content-Type': 'text/csv' },
+  },
+  {
     name: 'String 304 writes no body',
     h: (c) => c.string(304, 'test %s', 'x'),
     code: 304,
