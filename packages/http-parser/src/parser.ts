@@ -501,9 +501,9 @@ function short(b: Uint8Array, s: number, n: number): string {
  * Decodes `b[s:e)` as latin1 (one UTF-16 code unit per octet), how core-listener's `Header`
  * holds values. Measured on Bun 1.4.5: up to 8 bytes, `fromCharCode` with that many arguments
  * beats any decoder call; for longer pure-ASCII runs, `TextDecoder` (UTF-8 = ASCII there) is
- * fastest; on Node, Buffer's native latin1 slice beats both for any length over 8. Non-ASCII octets are rare and take `fromCharCode` in slices small enough for
- * `apply`'s argument limit. (`TextDecoder('latin1')` is windows-1252 per WHATWG, so it cannot
- * be used.)
+ * fastest; on Node, Buffer's native latin1 slice beats both for any length over 8. Non-ASCII
+ * octets are rare and take `fromCharCode` in slices small enough for `apply`'s argument limit.
+ * (`TextDecoder('latin1')` is windows-1252 per WHATWG, so it cannot be used.)
  */
 export function latin1(b: Uint8Array, s: number, e: number): string {
   const n = e - s;
