@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import { connect, type Socket } from 'node:net';
 import type { ConnState } from './conn.ts';
+import { Context, createKey } from './context.ts';
 import { ErrAbortHandler, ErrServerClosed } from './errors.ts';
 import type { HandlerLike } from './handler.ts';
 import { Header } from './header.ts';
@@ -12,7 +13,7 @@ import {
   ResponseController,
   type ResponseWriter,
 } from './response.ts';
-import { Server, type ServerOptions } from './server.ts';
+import { LocalAddrContextKey, Server, ServerContextKey, type ServerOptions } from './server.ts';
 import { expectNothingOpen } from './settled.test-util.ts';
 
 // One wire-level suite over both socket backends (Go's run(t, f, modes)), raw bytes in and out,
@@ -695,6 +696,82 @@ describe.each(backends)('%s backend: one connection (Go conn.serve)', (backend) 
 });
 
 describe.each(backends)('%s backend: the Server (Go Server)', (backend) => {
+  // Go: a request's context descends from BaseContext(listener), then ConnContext(ctx, conn),
+  // and carries ServerContextKey (the *Server) and LocalAddrContextKey (the local address).
+  test('baseContext and connContext are the ancestors of every request context', async () => {
+    const base = createKey<string>('base');
+    const perConn = createKey<string>('conn');
+    const seenListeners: unknown[] = [];
+    const { srv, port } = await start(
+      backend,
+      (w: ResponseWriter, r: Request) => {
+        const ctx = r.context();
+        void w.write(
+          [
+            ctx.value(base),
+            ctx.value(perConn),
+            ctx.value(ServerContextKey) === srv,
+            ctx.value(LocalAddrContextKey),
+          ].join('|'),
+        );
+      },
+      {
+        baseContext: (l) => {
+          seenListeners.push(l);
+          return Context.background().withValue(base, 'from-base');
+        },
+        connContext: (ctx, conn) => ctx.withValue(perConn, `conn ${conn.remoteAddr}`),
+      },
+    );
+    const c = await client(port);
+    c.s.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const out = await c.read(completeResponses(1));
+    const local = `127.0.0.1:${port}`;
+    const remote = `127.0.0.1:${c.s.localPort}`;
+    expect(out).toEndWith(`from-base|conn ${remote}|true|${local}`);
+    expect(seenListeners).toHaveLength(1);
+  });
+
+  test('a baseContext that returns no Context makes serve() reject with a TypeError', async () => {
+    const { served } = await start(backend, () => {}, {
+      baseContext: () => ({}) as unknown as Context,
+    });
+    const err = await served;
+    expect(err).toBeInstanceOf(TypeError);
+    expect((err as Error).message).toBe(
+      'http: Server.baseContext returned something that is not a Context',
+    );
+  });
+
+  test('a connContext that returns no Context ends serve() and closes that connection', async () => {
+    const { port, served } = await start(backend, () => {}, {
+      connContext: () => null as unknown as Context,
+    });
+    const c = await client(port);
+    c.s.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(await c.read()).toBe('');
+    await c.closed;
+    const err = await served;
+    expect(err).toBeInstanceOf(TypeError);
+    expect((err as Error).message).toBe(
+      'http: Server.connContext returned something that is not a Context',
+    );
+  });
+
+  // Go: RegisterOnShutdown's functions run (each in its own goroutine) when Shutdown starts.
+  test('registerOnShutdown: each function runs once when shutdown starts', async () => {
+    const { srv } = await start(backend, () => {});
+    const calls: string[] = [];
+    srv.registerOnShutdown(() => calls.push('a'));
+    srv.registerOnShutdown(() => calls.push('b'));
+    expect(calls).toEqual([]);
+    await srv.shutdown();
+    expect(calls.sort()).toEqual(['a', 'b']);
+    expect(() => srv.registerOnShutdown(42 as unknown as () => void)).toThrow(
+      new TypeError('http: registerOnShutdown needs a function'),
+    );
+  });
+
   test('shutdown closes idle connections, lets active ones finish, and serve rejects ErrServerClosed', async () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((r) => {

@@ -292,11 +292,18 @@ export class Server implements ConnServer {
         delay = 0;
         let ctx = baseCtx.withValue(LocalAddrContextKey, String(conn.localAddr));
         if (this.connContext !== undefined) {
-          ctx = this.connContext(ctx, conn);
-          if (!(ctx instanceof Context)) {
-            throw new TypeError(
-              'http: Server.connContext returned something that is not a Context',
-            );
+          // A mistake here ends serve() (Go panics); the connection it was made for is closed
+          // first, so nothing is left open behind the rejection.
+          try {
+            ctx = this.connContext(ctx, conn);
+            if (!(ctx instanceof Context)) {
+              throw new TypeError(
+                'http: Server.connContext returned something that is not a Context',
+              );
+            }
+          } catch (err) {
+            conn.close();
+            throw err;
           }
         }
         this.connState?.(conn, 'new');
