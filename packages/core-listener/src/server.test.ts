@@ -13,7 +13,14 @@ import {
   ResponseController,
   type ResponseWriter,
 } from './response.ts';
-import { LocalAddrContextKey, Server, ServerContextKey, type ServerOptions } from './server.ts';
+import {
+  acceptBackoff,
+  isTemporary,
+  LocalAddrContextKey,
+  Server,
+  ServerContextKey,
+  type ServerOptions,
+} from './server.ts';
 import { expectNothingOpen } from './settled.test-util.ts';
 
 // One wire-level suite over both socket backends (Go's run(t, f, modes)), raw bytes in and out,
@@ -887,6 +894,32 @@ describe('Server without the network', () => {
     expect(() => new Server({ handler: 42 as unknown as HandlerLike })).toThrow(
       'http: Server handler must be a function (w, r) => … or an object with serveHTTP(w, r), got number 42',
     );
+  });
+
+  // Go's Serve: tempDelay 5 ms, doubled, capped at 1 s; net.Error.Temporary() covers the
+  // resource-exhaustion errnos and ECONNABORTED (a peer gone before accept).
+  test.each([
+    [0, 5],
+    [5, 10],
+    [320, 640],
+    [640, 1000],
+    [1000, 1000],
+  ])('the back-off after %p ms is %p ms', (last, next) => {
+    expect(acceptBackoff(last)).toBe(next);
+  });
+
+  test.each([
+    ['EMFILE', true],
+    ['ENFILE', true],
+    ['ENOBUFS', true],
+    ['ENOMEM', true],
+    ['ECONNABORTED', true],
+    ['EAGAIN', true],
+    ['EINVAL', false],
+    ['EBADF', false],
+    [undefined, false],
+  ])('accept error %p is temporary: %p', (code, temporary) => {
+    expect(isTemporary(Object.assign(new Error('accept'), { code }))).toBe(temporary);
   });
 
   test('temporary accept errors back off 5 ms doubling to 1 s, logged like Go', async () => {

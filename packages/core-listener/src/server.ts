@@ -83,7 +83,17 @@ export interface ServerOptions {
 // Accept errors worth retrying: resource exhaustion and a peer that left before accept.
 const temporaryCodes = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM', 'ECONNABORTED', 'EAGAIN']);
 
-function isTemporary(err: unknown): boolean {
+/**
+ * The wait before the next accept after a temporary error, given the last one (0 after a
+ * success): 5 ms, doubling, at most 1 s — Go's `Server.Serve` back-off. Never exported from the
+ * package entry.
+ */
+export function acceptBackoff(last: number): number {
+  return last === 0 ? 5 : Math.min(last * 2, 1000);
+}
+
+/** Whether an accept error is worth retrying (see `temporaryCodes`). Not exported from the entry. */
+export function isTemporary(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && temporaryCodes.has(code);
 }
@@ -280,7 +290,7 @@ export class Server implements ConnServer {
         } catch (err) {
           if (this.#shuttingDown) throw ErrServerClosed;
           if (isTemporary(err)) {
-            delay = delay === 0 ? 5 : Math.min(delay * 2, 1000);
+            delay = acceptBackoff(delay);
             this.logf(
               `http: Accept error: ${err instanceof Error ? err.message : String(err)}; retrying in ${delay}ms`,
             );
