@@ -1,7 +1,14 @@
 import { describe, expect, test } from 'bun:test';
 import type { Request, ResponseWriter } from '@servehttp/core-listener';
 import { newRequest, ResponseRecorder } from '@servehttp/core-listener/httptest';
-import { allowQuerySemicolons, error, notFound, redirect, stripPrefix } from './helpers.ts';
+import {
+  allowQuerySemicolons,
+  error,
+  notFound,
+  redirect,
+  redirectHandler,
+  stripPrefix,
+} from './helpers.ts';
 
 // Go: TestRedirect — request for http://example.com/qux/.
 describe('redirect: Location', () => {
@@ -59,6 +66,22 @@ describe('redirect: Content-Type and body', () => {
     expect(w.text()).toBe(
       '<a href="/a?b=&#34;&lt;c&gt;&#34;&amp;d=&#39;e&#39;">See Other</a>.\n\n',
     );
+  });
+});
+
+// Go: RedirectHandler(url, code) answers every request with Redirect(w, r, url, code); a
+// relative url is resolved against each request's path.
+describe('redirectHandler', () => {
+  test.each<[string, string, string, number, string]>([
+    ['GET', 'http://example.com/a/b', '/new?x=1', 301, '/new?x=1'],
+    ['POST', 'http://example.com/a/b', '/new', 307, '/new'],
+    ['GET', 'http://example.com/a/b', 'c', 302, '/a/c'],
+    ['GET', 'http://example.com/a/', 'c', 308, '/a/c'],
+  ])('%s %s to %j with %p: Location %j', (method, target, url, code, location) => {
+    const w = new ResponseRecorder();
+    void redirectHandler(url, code).serveHTTP(w, newRequest(method, target));
+    expect(w.result().statusCode).toBe(code);
+    expect(w.result().header.get('Location')).toBe(location);
   });
 });
 
