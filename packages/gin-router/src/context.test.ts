@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { FileHeader } from './binding.ts';
 import { type Context, ContextKeyGin, ContextRequestKey, type HandlerFunc } from './context.ts';
 import { Engine } from './engine.ts';
-import { ErrorMsgs, ErrorTypeBind } from './errors.ts';
+import { ErrorMsgs, ErrorTypeBind, ErrorTypePrivate } from './errors.ts';
 import { perform } from './gin.test-util.ts';
 import { wrap, wrapMiddleware } from './interop.ts';
 import { loggerWithWriter } from './logger.ts';
@@ -293,6 +293,80 @@ describe('flow control (gin TestContextAbort*, middleware_test.go)', () => {
     });
     await perform(r, 'GET', '/t?foo=bar&both=1&both=2&ids[a]=hi&ids[b]=3');
     expect(out).toEqual(['bar', '1', undefined, ['1', '2'], { a: 'hi', b: '3' }]);
+  });
+});
+
+describe('form helpers and abortWithError (gin context_test.go)', () => {
+  // TestContextPostFormMultipart / TestContextPostFormArray / TestContextPostFormMap, urlencoded:
+  // the query is never read by the postForm helpers.
+  test('postForm, getPostForm, defaultPostForm, postFormArray, postFormMap', async () => {
+    let out: unknown;
+    const r = one(async (c) => {
+      out = [
+        await c.postForm('foo'),
+        await c.getPostForm('both'),
+        await c.getPostForm('missing'),
+        await c.defaultPostForm('page', '1'),
+        await c.defaultPostForm('both', 'nothing'),
+        await c.postFormArray('array'),
+        await c.postFormMap('names'),
+        await c.postForm('id'),
+      ];
+    });
+    await perform(
+      r,
+      'POST',
+      '/t?id=main',
+      { 'Content-Type': 'application/x-www-form-urlencoded' },
+      'foo=bar&both=&array=first&array=second&names[a]=thinkerou&names[b]=tianou',
+    );
+    expect(out).toEqual([
+      'bar',
+      '',
+      undefined,
+      '1',
+      '',
+      ['first', 'second'],
+      { a: 'thinkerou', b: 'tianou' },
+      '',
+    ]);
+  });
+
+  // TestContextMultipartForm: the parsed form's values and files.
+  test('multipartForm gives the values and the files', async () => {
+    const body = [
+      '--XyZ\r\nContent-Disposition: form-data; name="foo"\r\n\r\nbar',
+      '--XyZ\r\nContent-Disposition: form-data; name="foo"\r\n\r\nbaz',
+      '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="test"\r\nContent-Type: text/plain\r\n\r\ntest',
+      '--XyZ--\r\n',
+    ].join('\r\n');
+    let out: unknown;
+    const r = one(async (c) => {
+      const form = await c.multipartForm();
+      const files = form.file.get('file') ?? [];
+      out = [form.value.get('foo'), files.map((f) => f.filename), files.length];
+    });
+    await perform(r, 'POST', '/t', { 'Content-Type': 'multipart/form-data; boundary=XyZ' }, body);
+    expect(out).toEqual([['bar', 'baz'], ['test'], 1]);
+  });
+
+  // TestContextAbortWithError: the status is sent, the chain aborted, the error recorded as
+  // private with its meta.
+  test('abortWithError', async () => {
+    let aborted = false;
+    let recorded: unknown;
+    const r = new Engine();
+    r.use(async (c) => {
+      await c.next();
+      aborted = c.isAborted();
+      const e = c.errors.last();
+      recorded = [e?.message, e?.meta, c.errors.byType(ErrorTypePrivate).length];
+    });
+    r.get('/t', (c) => {
+      c.abortWithError(401, new Error('bad input')).setMeta('some input');
+    });
+    const w = await perform(r, 'GET', '/t');
+    expect([w.code, aborted, recorded]).toEqual([401, true, ['bad input', 'some input', 1]]);
   });
 });
 
