@@ -739,11 +739,20 @@ describe.each(backends)('%s backend: the Server (Go Server)', (backend) => {
     expect(seenListeners).toHaveLength(1);
   });
 
-  test('a baseContext that returns no Context makes serve() reject with a TypeError', async () => {
-    const { served } = await start(backend, () => {}, {
+  test('a baseContext that returns no Context makes serve() reject and close the listener', async () => {
+    const { port, served } = await start(backend, () => {}, {
       baseContext: () => ({}) as unknown as Context,
     });
     const err = await served;
+    const refused = await new Promise<boolean>((resolve) => {
+      const s = connect({ port, host: '127.0.0.1' });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(false);
+      });
+      s.once('error', () => resolve(true));
+    });
+    expect(refused).toBe(true);
     expect(err).toBeInstanceOf(TypeError);
     expect((err as Error).message).toBe(
       'http: Server.baseContext returned something that is not a Context',

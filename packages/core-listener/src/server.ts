@@ -268,11 +268,18 @@ export class Server implements ConnServer {
       await l.close();
       throw ErrServerClosed;
     }
-    this.#listeners.add(l);
-    let baseCtx = this.baseContext?.(l) ?? Context.background();
-    if (!(baseCtx instanceof Context)) {
-      throw new TypeError('http: Server.baseContext returned something that is not a Context');
+    let baseCtx: Context;
+    try {
+      baseCtx = this.baseContext?.(l) ?? Context.background();
+      if (!(baseCtx instanceof Context)) {
+        throw new TypeError('http: Server.baseContext returned something that is not a Context');
+      }
+    } catch (err) {
+      // serve() owns the listener from here on: it is not left open behind the rejection.
+      await l.close();
+      throw err;
     }
+    this.#listeners.add(l);
     baseCtx = baseCtx.withValue(ServerContextKey, this);
     // The HTTP/2 machinery (and node:http2) is loaded only by a server that may speak it on
     // this listener, before the first accept, so routing a connection never waits for it.
